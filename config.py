@@ -1,0 +1,86 @@
+"""Settings.
+
+The default profile needs no servers: a SQLite file, a Whoosh index directory and a Celery broker kept in a
+SQLite file, all under ``instance/``. The production profile reads everything from environment variables.
+Select a profile with ``OPOP_CONFIG`` (``default``, ``production``, ``testing``).
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE = Path(os.environ.get("OPOP_INSTANCE_DIR") or BASE_DIR / "instance")
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    INSTANCE_DIR = str(INSTANCE)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'opop.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE / "search"))
+    MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE / "media"))
+    MAX_IMAGE_BYTES = _env_int("MAX_IMAGE_BYTES", 5 * 1024 * 1024)
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 32 * 1024 * 1024)
+
+    CELERY_BROKER_URL = os.environ.get(
+        "CELERY_BROKER_URL", os.environ.get("REDIS_URL", f"sqla+sqlite:///{INSTANCE / 'broker.db'}")
+    )
+    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", f"db+sqlite:///{INSTANCE / 'results.db'}")
+    CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "") == "1"
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
+    MAIL_FILE_PATH = os.environ.get("MAIL_FILE_PATH", str(INSTANCE / "mail"))
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "OPOP Marketplace <noreply@opop.local>")
+    PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
+
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_opop_local")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_opop_local")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "http://127.0.0.1:8420")
+    STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "http://127.0.0.1:8420/js.stripe.com/v3/")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_opop_local")
+
+    PRODUCTS_PER_PAGE = 24
+    WTF_CSRF_TIME_LIMIT = None
+
+
+class ProductionConfig(Config):
+    """Everything from the environment; refuses to start on development secrets."""
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": _env_int("DB_POOL_SIZE", 5)}
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+
+    @classmethod
+    def check(cls) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(f"production profile needs environment variables: {', '.join(missing)}")
+
+
+class TestingConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    SECRET_KEY = "testing"
+    MAIL_BACKEND = "locmem"
+    CELERY_TASK_ALWAYS_EAGER = True
+
+
+PROFILES = {"default": Config, "production": ProductionConfig, "testing": TestingConfig}
+
+
+def get_config(name: str | None = None) -> type[Config]:
+    name = name or os.environ.get("OPOP_CONFIG", "default")
+    profile = PROFILES[name]
+    if hasattr(profile, "check"):
+        profile.check()
+    return profile

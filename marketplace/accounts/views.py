@@ -1,0 +1,89 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from marketplace.accounts import services
+from marketplace.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from marketplace.core.errors import ValidationError
+from marketplace.extensions import db
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def _attach(form, error: ValidationError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(url_for("storefront.home")))
+        form.password.errors.append(_("Email atau kata sandi salah."))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(form.email.data, form.password.data, form.name.data, form.phone.data)
+        except ValidationError as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Selamat datang, %(name)s!", name=user.name), "success")
+            return redirect(url_for("storefront.home"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.post("/keluar")
+@login_required
+def logout():
+    logout_user()
+    return redirect(url_for("storefront.home"))
+
+
+@bp.route("/lupa-sandi", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.send_password_reset(form.email.data)
+        flash(_("Jika email terdaftar, tautan atur ulang kata sandi sudah dikirim."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/atur-sandi/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    if services.user_from_reset_token(token) is None:
+        flash(_("Tautan atur ulang kata sandi tidak valid atau sudah kedaluwarsa."), "error")
+        return redirect(url_for("accounts.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data)
+        db.session.commit()
+        flash(_("Kata sandi sudah diganti. Silakan masuk."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form)
+
+
+@bp.get("/akun")
+@login_required
+def account():
+    return render_template("accounts/account.html", user=current_user)

@@ -1,0 +1,64 @@
+"""Product images: validated with Pillow, size-limited, stored as JPEG with a thumbnail."""
+
+import io
+import uuid
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from marketplace.catalog.models import Product, ProductImage
+from marketplace.core.errors import ValidationError
+from marketplace.extensions import db
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_SIDE = 1200
+THUMB_SIDE = 400
+
+
+def _decode(data: bytes) -> Image.Image:
+    limit = current_app.config["MAX_IMAGE_BYTES"]
+    if len(data) > limit:
+        raise ValidationError(
+            _("Ukuran gambar maksimal %(mb)s MB.", mb=limit // (1024 * 1024)), field="image"
+        )
+    try:
+        probe = Image.open(io.BytesIO(data))
+        probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError(_("Berkas ini bukan gambar JPEG, PNG atau WebP."), field="image") from None
+    if image.format not in ALLOWED_FORMATS:
+        raise ValidationError(_("Berkas ini bukan gambar JPEG, PNG atau WebP."), field="image")
+    return image.convert("RGB")
+
+
+def _store(image: Image.Image, relative: str, side: int) -> None:
+    target = Path(current_app.config["MEDIA_DIR"]) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    copy = image.copy()
+    copy.thumbnail((side, side))
+    copy.save(target, "JPEG", quality=85, optimize=True)
+
+
+def add_product_image(product: Product, data: bytes, alt: str = "") -> ProductImage:
+    image = _decode(data)
+    name = uuid.uuid4().hex
+    path = f"products/{product.id}/{name}.jpg"
+    thumb_path = f"products/{product.id}/{name}-thumb.jpg"
+    _store(image, path, MAX_SIDE)
+    _store(image, thumb_path, THUMB_SIDE)
+    record = ProductImage(
+        product=product,
+        path=path,
+        thumb_path=thumb_path,
+        width=min(image.width, MAX_SIDE),
+        height=min(image.height, MAX_SIDE),
+        alt=alt or product.name,
+        position=len(product.images),
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record

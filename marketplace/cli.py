@@ -1,0 +1,34 @@
+"""Command-line tools: `flask demo seed`."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from marketplace.extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    demo = AppGroup("demo", help="Demo data.")
+
+    @demo.command("seed")
+    @click.option("--no-images", is_flag=True, help="Skip drawing product pictures (faster).")
+    def seed(no_images: bool):
+        """Create the deterministic demo marketplace (once)."""
+        from marketplace.demo.seed import DEMO_PASSWORD, seed_demo
+
+        with click.progressbar(length=44, label="Koperasi") as bar:
+            last = [0]
+
+            def progress(n, total):
+                bar.update(n - last[0])
+                last[0] = n
+
+            result = seed_demo(with_images=not no_images, progress=progress)
+        db.session.commit()
+        if result.get("skipped"):
+            click.echo("Demo data already present; nothing changed.")
+        else:
+            click.echo(f"Created {result['koperasi']} koperasi and {result['products']} products. "
+                       f"Password for every demo login: {DEMO_PASSWORD}")
+
+    app.cli.add_command(demo)

@@ -1,0 +1,22 @@
+"""Domain errors carry a message for people (translated) and a code for machines."""
+
+
+class DomainError(Exception):
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class PermissionDenied(DomainError):
+    code = "forbidden"
+
+
+class ValidationError(DomainError):
+    code = "invalid"

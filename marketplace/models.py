@@ -1,0 +1,5 @@
+"""Imports every domain's models so that the metadata (and Alembic) sees them all."""
+
+from marketplace.accounts.models import User  # noqa: F401
+from marketplace.catalog.models import Category, Certification, Product, ProductImage, Variant  # noqa: F401
+from marketplace.koperasi.models import Koperasi, Membership, Pesantren  # noqa: F401

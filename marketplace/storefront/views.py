@@ -1,0 +1,81 @@
+"""Buyer pages. Each view parses the request, calls one query function and renders."""
+
+from flask import Blueprint, current_app, render_template, request
+
+from marketplace.catalog import queries
+from marketplace.core.errors import NotFound
+from marketplace.core.pagination import parse_page
+from marketplace.core.regions import REGIONS_BY_CODE
+from marketplace.koperasi.services import pesantren_by_slug, verified_koperasi_by_slug
+
+bp = Blueprint("storefront", __name__)
+
+
+def _per_page() -> int:
+    return current_app.config["PRODUCTS_PER_PAGE"]
+
+
+@bp.get("/")
+def home():
+    return render_template("storefront/home.html", **queries.home_sections())
+
+
+@bp.get("/produk")
+def all_products():
+    filters = queries.ListingFilters.from_args(request.args)
+    page = queries.list_products(filters, parse_page(request.args.get("hal")), _per_page())
+    return render_template("storefront/listing.html", page=page, filters=filters, category=None,
+                           categories=queries.category_tree())
+
+
+@bp.get("/kategori/<slug>")
+def category(slug: str):
+    category, ids = queries.category_with_descendants(slug)
+    filters = queries.ListingFilters.from_args(request.args)
+    filters.category_ids = ids
+    page = queries.list_products(filters, parse_page(request.args.get("hal")), _per_page())
+    return render_template("storefront/listing.html", page=page, filters=filters, category=category,
+                           categories=queries.category_tree())
+
+
+@bp.get("/produk/<slug>")
+def product(slug: str):
+    product = queries.published_product(slug)
+    more = queries.list_products(queries.ListingFilters(koperasi_id=product.koperasi_id), 1, 9)
+    related = [p for p in more.items if p.id != product.id][:8]
+    return render_template("storefront/product.html", product=product, related=related)
+
+
+@bp.get("/koperasi/<slug>")
+def koperasi(slug: str):
+    koperasi = verified_koperasi_by_slug(slug)
+    filters = queries.ListingFilters.from_args(request.args)
+    filters.koperasi_id = koperasi.id
+    page = queries.list_products(filters, parse_page(request.args.get("hal")), _per_page())
+    return render_template("storefront/koperasi.html", koperasi=koperasi, page=page, filters=filters)
+
+
+@bp.get("/pesantren/<slug>")
+def pesantren(slug: str):
+    pesantren = pesantren_by_slug(slug)
+    filters = queries.ListingFilters.from_args(request.args)
+    filters.pesantren_id = pesantren.id
+    page = queries.list_products(filters, parse_page(request.args.get("hal")), _per_page())
+    return render_template("storefront/pesantren.html", pesantren=pesantren, page=page, filters=filters)
+
+
+@bp.get("/wilayah")
+def regions():
+    return render_template("storefront/regions.html", counts=queries.region_counts())
+
+
+@bp.get("/wilayah/<code>")
+def region(code: str):
+    region = REGIONS_BY_CODE.get(code)
+    if region is None:
+        raise NotFound("")
+    filters = queries.ListingFilters.from_args(request.args)
+    filters.region_codes = [code]
+    page = queries.list_products(filters, parse_page(request.args.get("hal")), _per_page())
+    return render_template("storefront/region.html", region=region, page=page, filters=filters,
+                           koperasi_list=queries.verified_koperasi_in_region(code))
