@@ -48,7 +48,22 @@ def create_app(profile: str | None = None, **overrides) -> Flask:
     from marketplace.cli import register_cli
 
     register_cli(app)
+    _init_background_work(app)
     return app
+
+
+def _init_background_work(app: Flask) -> None:
+    from marketplace.outbox.services import when_committed
+    from workers.celery_app import make_celery
+
+    celery = make_celery(app)
+
+    def request_dispatch() -> None:
+        # Eager mode (tests) dispatches explicitly; a worker would otherwise run inside this commit.
+        if not celery.conf.task_always_eager:
+            celery.send_task("outbox.dispatch", queue="default")
+
+    when_committed(request_dispatch)
 
 
 @event.listens_for(Engine, "connect")

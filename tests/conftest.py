@@ -1,0 +1,68 @@
+"""Fixtures: one app per database backend (schema built by the migrations), one rolled-back transaction per test,
+and factories that return callables."""
+
+import itertools
+
+import pytest
+from flask_migrate import upgrade
+
+from marketplace import create_app
+from marketplace.extensions import db as _db
+from tests.services import scratch_postgres_database
+
+pytest_plugins = ["tests.factories"]
+
+
+def _build_app(url: str, tmp_path_factory):
+    base = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=url,
+        MEDIA_DIR=str(base / "media"),
+        SEARCH_INDEX_DIR=str(base / "search"),
+        MAIL_FILE_PATH=str(base / "mail"),
+    )
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def app(request, tmp_path_factory):
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "test.db"
+        yield _build_app(f"sqlite:///{path}", tmp_path_factory)
+        return
+    with scratch_postgres_database() as url:
+        application = _build_app(url, tmp_path_factory)
+        yield application
+        with application.app_context():
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """Each test runs inside a transaction that is rolled back; the code under test may commit freely
+    (its commits end savepoints)."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        original = _db.session
+        _db.session = _db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def counter():
+    return itertools.count(1)
