@@ -4,3 +4,4 @@ from marketplace.accounts.models import User  # noqa: F401
 from marketplace.catalog.models import Category, Certification, Product, ProductImage, Variant  # noqa: F401
 from marketplace.koperasi.models import Koperasi, Membership, Pesantren  # noqa: F401
 from marketplace.outbox.models import OutboxEvent  # noqa: F401
+from marketplace.seller.models import AuditEntry, ImportJob, Invitation  # noqa: F401

@@ -10,7 +10,7 @@ from marketplace import create_app
 from marketplace.extensions import db as _db
 from tests.services import scratch_postgres_database
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.seller_fixtures"]
 
 
 def _build_app(url: str, tmp_path_factory):

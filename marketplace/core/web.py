@@ -14,9 +14,10 @@ def register_web(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.opop.views import bp as opop_bp
     from marketplace.seller.views import bp as seller_bp
+    from marketplace.seller.views_members import invite_bp as seller_invite_bp
     from marketplace.storefront.views import bp as storefront_bp
 
-    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp):
+    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, seller_invite_bp):
         app.register_blueprint(blueprint)
 
     login_manager.login_view = "accounts.login"
@@ -28,6 +29,9 @@ def register_web(app: Flask) -> None:
 
     app.jinja_env.filters["rupiah"] = format_rupiah
     app.jinja_env.filters["region"] = region_label
+    from marketplace.catalog.services import description_html
+
+    app.jinja_env.filters["safe_html"] = description_html
 
     def page_url(number: int) -> str:
         args = {**request.args.to_dict(flat=False), "hal": [number]}

@@ -1,0 +1,114 @@
+"""Seller-dashboard fixtures: two koperasi with one of everything, members in every role, and helpers for
+CSRF-protected requests and for proving that nothing changed."""
+
+import io
+import itertools
+import re
+from datetime import date, timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from marketplace.catalog import services as catalog
+from marketplace.catalog.images import add_product_image
+from marketplace.catalog.models import Certification, CertificationKind, Product, ProductImage, Variant
+from marketplace.koperasi import services as koperasi_services
+from marketplace.koperasi.models import Membership, Role
+from marketplace.seller.models import AuditEntry, ImportJob, Invitation
+
+
+def png_bytes(size=(40, 30), color=(200, 40, 40)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+class Shop:
+    """One koperasi with a product, a variant, an image, a certificate, an invitation and an import job."""
+
+    def __init__(self, koperasi, product, variant, image, certification, invitation, job, owner, extra_member):
+        self.koperasi, self.product, self.variant, self.image = koperasi, product, variant, image
+        self.certification, self.invitation, self.job, self.owner = certification, invitation, job, owner
+        self.member = extra_member
+
+    def ids(self) -> dict:
+        """URL argument name -> this shop's id, for every kind of id a seller route may take."""
+        return {
+            "product_id": self.product.id, "variant_id": self.variant.id, "image_id": self.image.id,
+            "certification_id": self.certification.id, "member_id": self.member.id,
+            "invitation_id": self.invitation.id, "job_id": self.job.id,
+        }
+
+
+_emails = itertools.count(1)
+
+
+@pytest.fixture
+def make_staff(make_user):
+    """A user whose email passes the login form (email-validator refuses reserved names such as .test)."""
+    def make(name: str = "Staf Koperasi"):
+        return make_user(email=f"staf{next(_emails)}@example.com", name=name)
+
+    return make
+
+
+@pytest.fixture
+def make_shop(db, make_koperasi, make_staff, make_product):
+    def make(name: str | None = None, owner=None) -> Shop:
+        owner = owner or make_staff(name="Pemilik")
+        koperasi = make_koperasi(name=name, owner=owner)
+        product = make_product(koperasi=koperasi, prices=(25000, 30000))
+        variant = product.variants[0]
+        image = add_product_image(product, png_bytes())
+        cert = catalog.set_certification(product, CertificationKind.HALAL, "ID35110000123456",
+                                         date.today() + timedelta(days=400))
+        member = koperasi_services.add_member(koperasi, make_staff(name="Staf Katalog"), Role.CATALOG)
+        invitation = Invitation(koperasi_id=koperasi.id, email=f"calon{koperasi.id}@uji.test", role=Role.STOCK)
+        job = ImportJob(koperasi_id=koperasi.id, user_id=owner.id, filename="lama.csv", content=b"")
+        db.session.add_all([invitation, job])
+        db.session.flush()
+        return Shop(koperasi, product, variant, image, cert, invitation, job, owner, member)
+
+    return make
+
+
+@pytest.fixture
+def csrf(app, client):
+    """Turns CSRF protection on for this test and returns a function giving a valid token for the client's
+    session (read from a rendered form, exactly as a browser gets it)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        def token(path: str = "/masuk") -> str:
+            html = client.get(path).get_data(as_text=True)
+            match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+            assert match, f"no CSRF token on {path}"
+            return match.group(1)
+
+        yield token
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def fingerprint(db) -> tuple:
+    """Everything a seller action could change, as plain values: equal fingerprints mean nothing changed."""
+    def rows(model, *columns):
+        return tuple(db.session.execute(select(*columns).order_by(model.id)).all())
+
+    db.session.expire_all()
+    return (
+        rows(Product, Product.id, Product.name, Product.status, Product.description, Product.category_id,
+             Product.koperasi_id),
+        rows(Variant, Variant.id, Variant.sku, Variant.price, Variant.weight_grams, Variant.is_active, Variant.name),
+        rows(ProductImage, ProductImage.id, ProductImage.position, ProductImage.product_id),
+        rows(Certification, Certification.id, Certification.number, Certification.valid_until),
+        rows(Membership, Membership.id, Membership.role, Membership.koperasi_id),
+        rows(Invitation, Invitation.id, Invitation.revoked_at, Invitation.accepted_at),
+        rows(ImportJob, ImportJob.id, ImportJob.status),
+        rows(AuditEntry, AuditEntry.id),
+    )
+
+
+@pytest.fixture
+def snapshot(db):
+    return lambda: fingerprint(db)
