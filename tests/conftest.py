@@ -6,6 +6,8 @@ import itertools
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from marketplace import create_app
 from marketplace.extensions import db as _db
@@ -79,7 +81,10 @@ def db(app):
         connection = _db.engine.connect()
         transaction = connection.begin()
         original = _db.session
-        _db.session = _db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        # A plain SQLAlchemy session: Flask-SQLAlchemy's own would ignore `bind` and take a pooled connection.
+        _db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
+        )
         try:
             yield _db
         finally:
