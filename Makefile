@@ -15,7 +15,7 @@ $(VENV)/.installed: requirements.txt
 setup: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -d translations 2>/dev/null || true
+	$(BIN)/pybabel compile -d translations
 
 run: setup
 	$(BIN)/flask db upgrade

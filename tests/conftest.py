@@ -4,13 +4,45 @@ and factories that return callables."""
 import itertools
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from marketplace import create_app
 from marketplace.extensions import db as _db
 from tests.services import scratch_postgres_database
 
 pytest_plugins = ["tests.factories", "tests.seller_fixtures"]
+
+
+def pytest_configure(config):
+    """Compile the translation catalogues, so that a bare `pytest` tests the English switch too."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in Path(__file__).resolve().parent.parent.glob("translations/*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file)
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
+
+
+class FreshContextClient(FlaskClient):
+    """Runs every request in its own app context, as in production, even while the test holds one open: no
+    `g` (login, locale) leaks from one request to the next. Afterwards the test's own session is expired, so it
+    reads what the request wrote."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if _db.session.registry.has():
+            _db.session.expire_all()
+        return response
 
 
 def _build_app(url: str, tmp_path_factory):
@@ -22,6 +54,7 @@ def _build_app(url: str, tmp_path_factory):
         SEARCH_INDEX_DIR=str(base / "search"),
         MAIL_FILE_PATH=str(base / "mail"),
     )
+    app.test_client_class = FreshContextClient
     with app.app_context():
         upgrade()
     return app
@@ -48,7 +81,10 @@ def db(app):
         connection = _db.engine.connect()
         transaction = connection.begin()
         original = _db.session
-        _db.session = _db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        # A plain SQLAlchemy session: Flask-SQLAlchemy's own would ignore `bind` and take a pooled connection.
+        _db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
+        )
         try:
             yield _db
         finally:

@@ -1,4 +1,7 @@
-"""Factory fixtures: each returns a callable that builds a valid object through the real services."""
+"""Factory fixtures: each returns a callable that builds a valid object through the real services.
+
+Factories commit: inside the `db` fixture a commit only releases a savepoint, so the objects survive a rollback
+made by the code under test and still vanish when the test ends."""
 
 import itertools
 from datetime import date, timedelta
@@ -19,10 +22,10 @@ _seq = itertools.count(1)
 def make_user(db):
     def make(email: str | None = None, name: str = "Pengguna Uji", **fields) -> User:
         n = next(_seq)
-        user = User(email=email or f"user{n}@uji.test", name=name, **fields)
+        user = User(email=email or f"user{n}@uji.opop.id", name=name, **fields)
         user.set_password(PASSWORD)
         db.session.add(user)
-        db.session.flush()
+        db.session.commit()
         return user
 
     return make
@@ -53,6 +56,7 @@ def make_koperasi(db, make_user):
         for step in path:
             koperasi_services.change_status(koperasi, step)
         koperasi_services.add_member(koperasi, owner or make_user(name=f"Pemilik {name}"), Role.OWNER)
+        db.session.commit()
         return koperasi
 
     return make
@@ -61,7 +65,9 @@ def make_koperasi(db, make_user):
 @pytest.fixture
 def make_category(db):
     def make(name: str | None = None, parent=None):
-        return catalog.create_category(name or f"Kategori {next(_seq)}", parent=parent)
+        category = catalog.create_category(name or f"Kategori {next(_seq)}", parent=parent)
+        db.session.commit()
+        return category
 
     return make
 
@@ -89,6 +95,7 @@ def make_product(db, make_koperasi):
             catalog.set_certification(
                 product, CertificationKind.HALAL, f"ID{n:014d}", halal_valid_until or date.today() + timedelta(days=365)
             )
+        db.session.commit()
         return product
 
     return make

@@ -4,15 +4,19 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, TelFie
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(_l("Email wajib diisi.")), Email(_l("Email tidak valid."))])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(_l("Email wajib diisi.")), Email(_l("Email tidak valid."))])
     password = PasswordField(_l("Kata sandi"), validators=[DataRequired(_l("Kata sandi wajib diisi."))])
     remember = BooleanField(_l("Ingat saya"))
 
 
 class RegisterForm(FlaskForm):
     name = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=120)])
-    email = EmailField(_l("Email"), validators=[DataRequired(_l("Email wajib diisi.")), Email(_l("Email tidak valid."))])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(_l("Email wajib diisi.")), Email(_l("Email tidak valid."))])
     phone = TelField(_l("Nomor HP"), validators=[Optional(), Length(max=20)])
     password = PasswordField(
         _l("Kata sandi"),
@@ -24,7 +28,7 @@ class RegisterForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(_l("Email wajib diisi.")), Email(_l("Email tidak valid."))])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(_l("Email wajib diisi.")), Email(_l("Email tidak valid."))])
 
 
 class ResetPasswordForm(FlaskForm):

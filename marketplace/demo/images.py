@@ -47,10 +47,10 @@ def draw_product_image(title: str, category_slug: str, seed: int, size: int = 48
             line = word
         else:
             line = trial
-    lines.append(line)
+    lines = (lines + [line])[:3]
     height = len(lines) * (size // 10)
     y = (size - height) // 2
-    for text in lines[:4]:
+    for text in lines:
         width = draw.textlength(text, font=font)
         draw.text(((size - width) / 2, y), text, font=font, fill=light)
         y += size // 10

@@ -51,9 +51,9 @@ def seed_demo(with_images: bool = True, progress=lambda n, total: None) -> dict:
     rng = random.Random(2019)
     password_hash = generate_password_hash(DEMO_PASSWORD)
     categories = _categories()
-    _user("admin@opop.test", "Tim OPOP Jatim", password_hash, is_opop_admin=True)
-    _user("pembeli@opop.test", "Siti Pembeli", password_hash, phone="+6281234567890")
-    multi = _user("staf.multi@opop.test", "Ahmad Multi Koperasi", password_hash)
+    _user("admin@demo.opop.id", "Tim OPOP Jatim", password_hash, is_opop_admin=True)
+    _user("pembeli@demo.opop.id", "Siti Pembeli", password_hash, phone="+6281234567890")
+    multi = _user("staf.multi@demo.opop.id", "Ahmad Multi Koperasi", password_hash)
     category_slugs = list(data.PRODUCTS)
     today = date.today()
     total_products = 0
@@ -75,7 +75,7 @@ def seed_demo(with_images: bool = True, progress=lambda n, total: None) -> dict:
         )
         koperasi_services.change_status(koperasi, VerificationStatus.SUBMITTED)
         koperasi_services.change_status(koperasi, VerificationStatus.VERIFIED)
-        owner = _user(f"staf{k + 1:02d}@opop.test", f"Pengurus {name}", password_hash)
+        owner = _user(f"staf{k + 1:02d}@demo.opop.id", f"Pengurus {name}", password_hash)
         koperasi_services.add_member(koperasi, owner, Role.OWNER)
         if k < 2:
             koperasi_services.add_member(koperasi, multi, Role.CATALOG)
