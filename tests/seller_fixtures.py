@@ -46,9 +46,9 @@ _emails = itertools.count(1)
 
 @pytest.fixture
 def make_staff(make_user):
-    """A user whose email passes the login form (email-validator refuses reserved names such as .test)."""
+    """A staff member with a unique email."""
     def make(name: str = "Staf Koperasi"):
-        return make_user(email=f"staf{next(_emails)}@example.com", name=name)
+        return make_user(email=f"staf{next(_emails)}@koperasi.opop.id", name=name)
 
     return make
 
@@ -67,7 +67,7 @@ def make_shop(db, make_koperasi, make_staff, make_product):
         invitation = Invitation(koperasi_id=koperasi.id, email=f"calon{koperasi.id}@uji.test", role=Role.STOCK)
         job = ImportJob(koperasi_id=koperasi.id, user_id=owner.id, filename="lama.csv", content=b"")
         db.session.add_all([invitation, job])
-        db.session.flush()
+        db.session.commit()
         return Shop(koperasi, product, variant, image, cert, invitation, job, owner, member)
 
     return make

@@ -21,4 +21,8 @@ def overview_for(membership: Membership) -> dict:
     data: dict = {"counts": product_counts(koperasi_id)}
     if can(membership, "products"):
         data["cert_alerts"] = expiring_certifications(koperasi_id)
+        data["recent_products"] = list(db.session.scalars(
+            select(Product).where(Product.koperasi_id == koperasi_id)
+            .order_by(Product.updated_at.desc(), Product.id.desc()).limit(5)
+        ))
     return data
