@@ -3,8 +3,8 @@
 from datetime import date, timedelta
 
 import nh3
-from markupsafe import Markup
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 
 from marketplace.catalog.models import (
@@ -195,7 +195,9 @@ def update_variant(
     if weight_grams <= 0:
         raise ValidationError(_("Berat harus lebih dari 0 gram."), field="weight_grams")
     clash = db.session.scalar(
-        select(Variant.id).where(Variant.koperasi_id == variant.koperasi_id, Variant.sku == sku, Variant.id != variant.id)
+        select(Variant.id).where(
+            Variant.koperasi_id == variant.koperasi_id, Variant.sku == sku, Variant.id != variant.id
+        )
     )
     if clash:
         raise DuplicateSku(_("SKU %(sku)s sudah dipakai produk lain di koperasi ini.", sku=sku), field="sku")

@@ -138,7 +138,8 @@ def plan_import(koperasi_id: int, table: Table, progress: Progress = lambda done
             owner = ctx["by_id"][existing_variant.product_id]
             if code and code != owner.slug:
                 errors.append(CellError(row, "kode_produk", _(
-                    "SKU %(sku)s milik produk berkode %(owner)s, bukan %(code)s.", sku=sku, owner=owner.slug, code=code)))
+                    "SKU %(sku)s milik produk berkode %(owner)s, bukan %(code)s.",
+                    sku=sku, owner=owner.slug, code=code)))
             key = ("id", owner.id)
         elif code and code in ctx["products"]:
             key = ("id", ctx["products"][code].id)
@@ -192,7 +193,8 @@ def _product_cells(planned: PlannedProduct, row: int, cells: dict, header: set, 
             give("category_id", "kategori", category_id)
     if "status" in header and (text := cells.get("status", "").strip().lower()):
         if text not in STATUS_WORDS:
-            errors.append(CellError(row, "status", _("Status \"%(text)s\" tidak dikenal (draf, terbit, arsip).", text=text)))
+            errors.append(CellError(row, "status", _(
+                "Status \"%(text)s\" tidak dikenal (draf, terbit, arsip).", text=text)))
         else:
             give("status", "status", STATUS_WORDS[text])
     if "deskripsi" in header and (text := cells.get("deskripsi", "")):

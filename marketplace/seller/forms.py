@@ -43,7 +43,9 @@ class ActionForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(_l("Email wajib diisi.")), Email(_l("Email tidak valid."))])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(_l("Email wajib diisi.")), Email(_l("Email tidak valid."))]
+    )
     role = SelectField(_l("Peran"), choices=ROLE_CHOICES, default=Role.CATALOG.value)
 
 
@@ -66,7 +68,9 @@ class VariantFields:
     options = StringField(_l("Opsi"), description=_l("Contoh: Ukuran=250 g; Rasa=Pedas"), validators=[Length(max=300)])
     price = RupiahField(
         _l("Harga (Rp)"),
-        validators=[InputRequired(_l("Harga wajib diisi.")), NumberRange(min=0, message=_l("Harga tidak boleh negatif."))],
+        validators=[
+            InputRequired(_l("Harga wajib diisi.")), NumberRange(min=0, message=_l("Harga tidak boleh negatif."))
+        ],
     )
     weight_grams = IntegerField(
         _l("Berat (gram)"),

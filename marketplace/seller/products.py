@@ -5,8 +5,8 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
-from wtforms import SelectChoice
 from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
 
 from marketplace.catalog import images as catalog_images
 from marketplace.catalog import services as catalog
@@ -50,13 +50,16 @@ def list_products(koperasi_id: int, *, q: str = "", status: str = "", page: int 
             or_(
                 func.lower(Product.name).like(like),
                 Product.id.in_(
-                    select(Variant.product_id).where(Variant.koperasi_id == koperasi_id, func.lower(Variant.sku).like(like))
+                    select(Variant.product_id)
+                    .where(Variant.koperasi_id == koperasi_id, func.lower(Variant.sku).like(like))
                 ),
             )
         )
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = db.session.scalars(
-        query.options(selectinload(Product.variants), selectinload(Product.images), selectinload(Product.certifications))
+        query.options(
+            selectinload(Product.variants), selectinload(Product.images), selectinload(Product.certifications)
+        )
         .order_by(Product.updated_at.desc(), Product.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -66,7 +69,8 @@ def list_products(koperasi_id: int, *, q: str = "", status: str = "", page: int 
 
 def create_product(actor: Membership, form) -> Product:
     product = catalog.create_product(
-        actor.koperasi, form.name.data, category=_category(form.category_id.data), description=form.description.data or ""
+        actor.koperasi, form.name.data, category=_category(form.category_id.data),
+        description=form.description.data or "",
     )
     catalog.add_variant(
         product, form.sku.data, form.price.data, form.weight_grams.data,

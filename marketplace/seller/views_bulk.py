@@ -44,10 +44,13 @@ def bulk_import(membership):
     try:
         rows = bulk.count_rows(data, filename)
         if rows > bulk.sync_limit():
-            job = bulk.start_import_job(membership, data, filename, rows)
+            job_id = bulk.start_import_job(membership, data, filename, rows).id
+            target = url_for("seller.import_job", slug=membership.koperasi.slug, job_id=job_id)
             db.session.commit()
-            import_catalog_task.apply_async(args=[job.id], queue="default")
-            return redirect(url_for("seller.import_job", slug=membership.koperasi.slug, job_id=job.id))
+            # Nothing is read between the commit and the hand-over: the request holds no transaction open
+            # while the worker (or, in tests, the eager task) writes.
+            import_catalog_task.apply_async(args=[job_id], queue="default")
+            return redirect(target)
         summary = bulk.import_catalog(membership, data, filename)
     except ImportRejected as rejected:
         db.session.rollback()
