@@ -6,6 +6,7 @@ import nh3
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from marketplace.catalog.models import (
     Category,
@@ -247,6 +248,7 @@ def expiring_certifications(koperasi_id: int, today: date | None = None) -> list
                 Certification.valid_until.is_not(None),
                 Certification.valid_until <= today + timedelta(days=CERT_WARNING_DAYS),
             )
+            .options(contains_eager(Certification.product))
             .order_by(Certification.valid_until)
         )
     )
