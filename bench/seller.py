@@ -57,7 +57,7 @@ def seed(variant_count: int) -> dict:
     from marketplace.seller.bulk_format import COLUMNS, Table
     from marketplace.seller.bulk_import import apply_plan, plan_import
 
-    kopi = catalog.create_category("Kopi")
+    catalog.create_category("Kopi")
     pesantren = koperasi_services.create_pesantren("Pondok Pesantren Bench", "kab-jember")
     koperasi = koperasi_services.create_koperasi(pesantren, "Koppontren Bench", nib="9999999999999",
                                                  legal_entity_number="AHU-1", region_code="kab-jember")
