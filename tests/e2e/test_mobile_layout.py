@@ -15,8 +15,8 @@ LONG_NAME = "Keripik Singkong Pedas Balado Super Renyah Khas Pondok Pesantren Mi
 
 @pytest.fixture(scope="module")
 def catalogue(live_app):
-    from tests.factories import PASSWORD
     from marketplace.accounts.models import User
+    from tests.factories import PASSWORD
 
     with live_app.app_context():
         parent = catalog.create_category("Makanan & Minuman")
