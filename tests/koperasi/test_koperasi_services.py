@@ -8,11 +8,19 @@ from marketplace.koperasi.models import Role, VerificationStatus
 def test_nib_and_npwp_are_checked(db):
     pesantren = services.create_pesantren("Pondok Pesantren Uji", "kab-jombang")
     with pytest.raises(ValidationError) as error:
-        services.create_koperasi(pesantren, "Kop A", nib="12345", legal_entity_number="AHU-1", region_code="kab-jombang")
+        services.create_koperasi(
+            pesantren, "Kop A", nib="12345", legal_entity_number="AHU-1", region_code="kab-jombang"
+        )
     assert error.value.field == "nib" and "13 digit" in error.value.message
     with pytest.raises(ValidationError) as error:
-        services.create_koperasi(pesantren, "Kop A", nib="1234567890123", legal_entity_number="AHU-1",
-                                 region_code="kab-jombang", npwp="12-34")
+        services.create_koperasi(
+            pesantren,
+            "Kop A",
+            nib="1234567890123",
+            legal_entity_number="AHU-1",
+            region_code="kab-jombang",
+            npwp="12-34",
+        )
     assert error.value.field == "npwp"
 
 
@@ -20,7 +28,9 @@ def test_duplicate_nib_is_refused(db, make_koperasi):
     koperasi = make_koperasi()
     pesantren = services.create_pesantren("Pondok Lain", "kota-malang")
     with pytest.raises(ValidationError, match="NIB ini sudah dipakai"):
-        services.create_koperasi(pesantren, "Kop B", nib=koperasi.nib, legal_entity_number="x", region_code="kota-malang")
+        services.create_koperasi(
+            pesantren, "Kop B", nib=koperasi.nib, legal_entity_number="x", region_code="kota-malang"
+        )
 
 
 def test_unknown_region_is_refused(db):
