@@ -57,7 +57,8 @@ class ProductForm(FlaskForm):
     name = StringField(_l("Nama produk"), validators=[DataRequired(_l("Nama produk wajib diisi.")), Length(max=200)])
     category_id = SelectField(_l("Kategori"), coerce=int, validate_choice=True)
     description = TextAreaField(
-        _l("Deskripsi"), description=_l("Boleh memakai <b>tebal</b>, <i>miring</i>, daftar <ul><li>...</li></ul>."),
+        _l("Deskripsi"),
+        description=_l("Boleh memakai paragraf, tebal, miring, garis bawah dan daftar; tag HTML lain dibuang."),
         validators=[Length(max=10000)],
     )
 
