@@ -40,6 +40,9 @@ def make_stocked_product(db, make_product):
 
 
 def sign_in(client, user) -> None:
+    from flask import g
+
+    g.pop("_login_user", None)  # requests share the test's app context, where Flask-Login caches the user
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True

@@ -15,7 +15,9 @@ class Courier(StrEnum):
     POS = "pos"
 
 
-COURIER_NAMES = {Courier.JNE: "JNE", Courier.JNT: "J&T Express", Courier.SICEPAT: "SiCepat", Courier.POS: "Pos Indonesia"}
+COURIER_NAMES = {
+    Courier.JNE: "JNE", Courier.JNT: "J&T Express", Courier.SICEPAT: "SiCepat", Courier.POS: "Pos Indonesia"
+}
 
 
 class Zone(StrEnum):
@@ -50,7 +52,9 @@ class Cart(db.Model):
 
 
 class CartLine(db.Model):
-    __table_args__ = (UniqueConstraint("cart_id", "variant_id"), CheckConstraint("quantity > 0", name="quantity_positive"))
+    __table_args__ = (
+        UniqueConstraint("cart_id", "variant_id"), CheckConstraint("quantity > 0", name="quantity_positive")
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cart_id: Mapped[int] = mapped_column(ForeignKey("cart.id", ondelete="CASCADE"), index=True)

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.checkout import addresses, cart as carts, services
+from marketplace.checkout import addresses, services
+from marketplace.checkout import cart as carts
 from marketplace.core.errors import DomainError, ValidationError
 from marketplace.core.regions import PROVINCE, REGIONS
 from marketplace.extensions import db

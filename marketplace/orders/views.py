@@ -10,8 +10,10 @@ from marketplace.core.errors import DomainError
 from marketplace.extensions import db
 from marketplace.koperasi.models import Role
 from marketplace.koperasi.services import membership_for
-from marketplace.orders import notifications  # noqa: F401  (registers the outbox handlers)
-from marketplace.orders import services
+from marketplace.orders import (
+    notifications,  # noqa: F401  (registers the outbox handlers)
+    services,
+)
 from marketplace.orders.models import STATUS_LABELS, OrderStatus
 from marketplace.payments.gateway import GatewayError
 

@@ -6,6 +6,7 @@ import time
 import click
 import requests
 from flask import current_app
+
 from marketplace.payments.views import bp
 
 

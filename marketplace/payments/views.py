@@ -13,7 +13,7 @@ from marketplace.payments.models import PaymentStatus
 
 bp = Blueprint("payments", __name__, url_prefix="/pembayaran")
 
-TEST_CARDS = (("pm_card_visa", "Visa 4242 — berhasil"), ("pm_card_visa_chargeDeclined", "Visa 0002 — ditolak"))
+TEST_CARDS = (("pm_card_visa", "Visa 4242 — berhasil"), ("pm_card_chargeCustomerFail", "Visa 0341 — ditolak"))
 
 
 def _render(payment, status: int = 200):
