@@ -50,6 +50,9 @@ class Config:
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_opop_local")
 
     PRODUCTS_PER_PAGE = 24
+    RESERVATION_MINUTES = _env_int("RESERVATION_MINUTES", 15)  # how long a checkout holds stock
+    ORDER_PAYMENT_MINUTES = _env_int("ORDER_PAYMENT_MINUTES", 60)  # unpaid orders are cancelled after this
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # links in emails, webhook URL
     WTF_CSRF_TIME_LIMIT = None
 
 
