@@ -102,7 +102,10 @@ class _ConnectionBoundSession(FlaskSession):
 def db(app):
     """Each test runs inside a transaction that is rolled back; the code under test may commit freely
     (its commits end savepoints)."""
+    from marketplace.storefront.cache import page_cache
+
     with app.app_context():
+        page_cache.clear()  # cached pages belong to the data of the test that made them
         connection = _db.engine.connect()
         transaction = connection.begin()
         original = _db.session

@@ -22,6 +22,9 @@ def register_web(app: Flask) -> None:
     for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, checkout_bp, orders_bp, payments_bp):
         app.register_blueprint(blueprint)
 
+    from marketplace.storefront.cache import init_page_cache
+
+    init_page_cache(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
 
