@@ -51,6 +51,7 @@ class Config:
 
     PRODUCTS_PER_PAGE = 24
     # Page cache for anonymous visitors (marketplace/storefront/cache.py): per process by default, Redis in production.
+    PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1") == "1"
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
     CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 600)
