@@ -1,7 +1,7 @@
 """seller invitations audit imports
 
 Revision ID: 0200
-Revises: 0002
+Revises: 0100
 Create Date: 2026-11-25 14:31:53.046062
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0200'
-down_revision = '0002'
+down_revision = '0100'
 branch_labels = None
 depends_on = None
 
