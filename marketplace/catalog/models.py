@@ -101,6 +101,8 @@ class Variant(db.Model):
     weight_grams: Mapped[int]
     position: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Available units at or below this count put the variant on the koperasi's low-stock list.
+    low_stock_threshold: Mapped[int] = mapped_column(default=5, server_default="5")
 
     product: Mapped[Product] = relationship(back_populates="variants")
 

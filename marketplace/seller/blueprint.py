@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, g
 from flask_login import current_user, login_required
 
-from marketplace.core.errors import DomainError
+from marketplace.core.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.koperasi.services import memberships_of
 from marketplace.seller.access import can
@@ -34,8 +34,11 @@ def _dashboard_globals():
 
 
 def fail(form, error: DomainError) -> None:
-    """Rolls back whatever the service did, then shows the message next to its field (or at the top)."""
+    """Rolls back whatever the service did, then shows the message next to its field (or at the top). A foreign
+    or missing object stays a 404."""
     db.session.rollback()
+    if isinstance(error, NotFound):
+        raise error
     field = getattr(form, error.field, None) if (form is not None and error.field) else None
     if field is not None:
         field.errors = [*field.errors, error.message]

@@ -12,27 +12,32 @@ from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.koperasi.models import Membership
 from marketplace.seller import bulk_format
-from marketplace.seller.bulk_format import COLUMNS, STATUS_NAMES, CellError, ImportFileError, read_table
+from marketplace.seller.bulk_format import COLUMNS, STATUS_NAMES, CellError, ImportFileError, Table, read_table
 from marketplace.seller.bulk_import import ImportRejected, apply_plan, plan_import
+from marketplace.seller.bulk_stock import StockColumns, stock_export
 from marketplace.seller.models import ImportJob, ImportStatus
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 def export_rows(koperasi_id: int) -> tuple[list[str], list[list]]:
-    """Every variant of the koperasi, grouped by product, in one query."""
+    """Every variant of the koperasi, grouped by product, with its on-hand count per warehouse."""
     categories = dict(db.session.execute(select(Category.id, Category.slug)).all())
+    stock_columns, warehouse_ids, counts = stock_export(koperasi_id)
     rows = db.session.execute(
         select(Product.slug, Product.name, Product.category_id, Product.status, Product.description,
-               Variant.sku, Variant.name, Variant.options, Variant.price, Variant.weight_grams, Variant.is_active)
+               Variant.id, Variant.sku, Variant.name, Variant.options, Variant.price, Variant.weight_grams,
+               Variant.is_active, Variant.low_stock_threshold)
         .join(Variant, Variant.product_id == Product.id)
         .where(Product.koperasi_id == koperasi_id)
         .order_by(Product.id, Variant.position, Variant.id)
     )
     out = [[slug, name, categories.get(category_id, ""), STATUS_NAMES[status], description, sku, vname,
-            format_options(options), price, grams, "ya" if active else "tidak"]
-           for slug, name, category_id, status, description, sku, vname, options, price, grams, active in rows]
-    return list(COLUMNS), out
+            format_options(options), price, grams, "ya" if active else "tidak", threshold,
+            *(counts.get((variant_id, w), 0) for w in warehouse_ids)]
+           for slug, name, category_id, status, description, variant_id, sku, vname, options, price, grams, active,
+           threshold in rows]
+    return list(COLUMNS) + stock_columns, out
 
 
 def export_catalog(koperasi_id: int, fmt: str) -> bytes:
@@ -45,6 +50,20 @@ def _check_size(data: bytes) -> None:
         raise ImportRejected([CellError(1, "", _("Berkas terlalu besar (maksimal 20 MB)."))])
 
 
+def validate_and_apply(actor: Membership, table: Table, progress=lambda done, total: None) -> dict:
+    """The whole import: every row checked (catalog and stock cells), then everything applied, or an
+    ImportRejected listing every error and nothing changed. The caller commits."""
+    stock, errors = StockColumns.load(actor, table.header)
+    if errors:
+        raise ImportRejected(errors)
+    plan = plan_import(actor.koperasi_id, table, progress, extra_columns=stock.check_row)
+    if plan.errors:
+        raise ImportRejected(plan.errors)
+    summary = apply_plan(actor, plan)
+    summary["stock_changed"] = stock.apply(actor)
+    return summary
+
+
 def import_catalog(actor: Membership, data: bytes, filename: str) -> dict:
     """Validates the whole file, then applies it; raises ImportRejected with every error and changes nothing."""
     _check_size(data)
@@ -52,10 +71,7 @@ def import_catalog(actor: Membership, data: bytes, filename: str) -> dict:
         table = read_table(data, filename)
     except ImportFileError as error:
         raise ImportRejected(error.errors) from None
-    plan = plan_import(actor.koperasi_id, table)
-    if plan.errors:
-        raise ImportRejected(plan.errors)
-    return apply_plan(actor, plan)
+    return validate_and_apply(actor, table)
 
 
 def count_rows(data: bytes, filename: str) -> int:
@@ -111,26 +127,38 @@ def run_import_job(job_id: int) -> None:
         job.processed_rows = done
         db.session.commit()
 
+    def applying() -> None:
+        job.status = ImportStatus.APPLYING
+        db.session.commit()
+
     try:
         table = read_table(job.content or b"", job.filename)
         job.total_rows = len(table.rows)
-        plan = plan_import(job.koperasi_id, table, progress)
+        summary = validate_and_apply(actor, table, _progress_then(progress, applying))
     except ImportFileError as error:
         _fail(job, error.errors)
         return
-    if plan.errors:
-        _fail(job, plan.errors)
+    except ImportRejected as rejected:
+        db.session.rollback()
+        _fail(db.session.get(ImportJob, job_id), rejected.errors)
         return
-    job.status = ImportStatus.APPLYING
-    db.session.commit()
-    try:
-        summary = apply_plan(actor, plan)
     except Exception:
         db.session.rollback()
         _fail(db.session.get(ImportJob, job_id), [CellError(1, "", _("Impor gagal disimpan; tidak ada yang diubah."))])
         raise
     job.summary, job.status, job.finished_at, job.content = summary, ImportStatus.DONE, utcnow(), None
     db.session.commit()
+
+
+def _progress_then(progress, when_validated):
+    """Progress callback that also marks the job "applying" once the last row is validated (before any write)."""
+
+    def report(done: int, total: int) -> None:
+        progress(done, total)
+        if done >= total:
+            when_validated()
+
+    return report
 
 
 def _fail(job: ImportJob, errors: list[CellError]) -> None:

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from marketplace.catalog.models import ProductStatus
 
 PRODUCT_COLUMNS = ["kode_produk", "nama_produk", "kategori", "status", "deskripsi"]
-VARIANT_COLUMNS = ["sku", "nama_varian", "opsi", "harga", "berat_gram", "aktif"]
+VARIANT_COLUMNS = ["sku", "nama_varian", "opsi", "harga", "berat_gram", "aktif", "batas_menipis"]
 COLUMNS = PRODUCT_COLUMNS + VARIANT_COLUMNS
 REQUIRED_COLUMNS = ["nama_produk", "sku", "harga", "berat_gram"]
 STOCK_PREFIX = "stok_"
@@ -109,8 +109,9 @@ def read_table(data: bytes, filename: str = "") -> Table:
             errors.append(CellError(1, name, _("Kolom \"%(name)s\" muncul dua kali.", name=name)))
         seen.add(name)
         if name not in COLUMNS and not name.startswith(STOCK_PREFIX):
-            errors.append(CellError(1, name or "?", _("Kolom \"%(name)s\" tidak dikenal. Kolom yang dipakai: %(cols)s.",
-                                                      name=name, cols=", ".join(COLUMNS))))
+            errors.append(CellError(1, name or "?", _(
+                "Kolom \"%(name)s\" tidak dikenal. Kolom yang dipakai: %(cols)s, dan stok_<gudang>.",
+                name=name, cols=", ".join(COLUMNS))))
     if errors:
         raise ImportFileError(errors)
     rows = []

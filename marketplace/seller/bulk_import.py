@@ -92,7 +92,8 @@ def _load_context(koperasi_id: int) -> dict:
     variants = {
         row.sku: row for row in db.session.execute(
             select(Variant.id, Variant.sku, Variant.product_id, Variant.name, Variant.options, Variant.price,
-                   Variant.weight_grams, Variant.is_active).where(Variant.koperasi_id == koperasi_id)
+                   Variant.weight_grams, Variant.is_active, Variant.low_stock_threshold)
+            .where(Variant.koperasi_id == koperasi_id)
         )
     }
     categories: dict[str, int | None] = {}
@@ -216,6 +217,9 @@ def _variant_cells(variant: PlannedVariant, row: int, cells: dict, header: set, 
             values["options"] = parse_options(cells.get("opsi", ""))
         except ValidationError as error:
             errors.append(CellError(row, "opsi", error.message))
+    if "batas_menipis" in header and (text := cells.get("batas_menipis", "").strip()):
+        values["low_stock_threshold"] = _int(text, minimum=0, column="batas_menipis", row=row, errors=errors,
+                                             label=_("Batas stok menipis"))
     if "aktif" in header and (text := cells.get("aktif", "").strip().lower()):
         if text in YES or text in NO:
             values["is_active"] = text in YES
@@ -308,7 +312,8 @@ def apply_plan(actor: Membership, plan: ImportPlan, progress: Progress = lambda 
                 new_variants.append({"product_id": planned.id, "koperasi_id": koperasi_id, "sku": v.sku,
                                      "name": values.get("name", ""), "options": values.get("options", {}),
                                      "price": values["price"], "weight_grams": values["weight_grams"],
-                                     "is_active": values.get("is_active", True), "position": position})
+                                     "is_active": values.get("is_active", True), "position": position,
+                                     "low_stock_threshold": values.get("low_stock_threshold", 5)})
                 continue
             current = ctx["variants"][v.sku]
             changes = {k: val for k, val in values.items() if getattr(current, k) != val}

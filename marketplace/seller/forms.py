@@ -112,3 +112,44 @@ class StatusForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("Berkas CSV atau XLSX"), validators=[FileRequired(_l("Pilih berkas CSV atau XLSX."))])
+
+
+class AdjustStockForm(FlaskForm):
+    # Not checked against the choices here: the service looks the id up within the koperasi, so another
+    # koperasi's warehouse answers 404 like every other foreign id.
+    warehouse_id = SelectField(_l("Gudang"), coerce=int, validate_choice=False)
+    mode = SelectField(_l("Cara"), choices=[
+        SelectChoice("tambah", _l("Tambah")), SelectChoice("kurangi", _l("Kurangi")),
+        SelectChoice("jadikan", _l("Jadikan (hasil hitung)")),
+    ])
+    quantity = IntegerField(_l("Jumlah"), validators=[InputRequired(_l("Jumlah wajib diisi.")),
+                                                     NumberRange(min=0, message=_l("Jumlah tidak boleh negatif."))])
+    reason = SelectField(_l("Alasan"))
+    note = StringField(_l("Catatan"), validators=[Length(max=200)])
+
+
+class ThresholdForm(FlaskForm):
+    threshold = IntegerField(_l("Batas stok menipis"), validators=[
+        InputRequired(_l("Batas wajib diisi.")), NumberRange(min=0, message=_l("Batas tidak boleh negatif."))])
+
+
+class WarehouseForm(FlaskForm):
+    name = StringField(_l("Nama gudang"), validators=[DataRequired(_l("Nama gudang wajib diisi.")), Length(max=120)])
+    region_code = SelectField(_l("Kabupaten/kota"))
+    address = StringField(_l("Alamat"), validators=[Length(max=300)])
+    is_active = BooleanField(_l("Aktif (stoknya dijual)"), default=True)
+
+
+class PackForm(FlaskForm):
+    """Only the CSRF token."""
+
+
+class ShipForm(FlaskForm):
+    courier = SelectField(_l("Kurir"), validate_choice=False)  # empty: the courier the buyer chose
+    tracking_number = StringField(_l("Nomor resi"), validators=[DataRequired(_l("Nomor resi wajib diisi.")),
+                                                                Length(max=40)])
+
+
+class CancelOrderForm(FlaskForm):
+    reason = StringField(_l("Alasan pembatalan"), validators=[DataRequired(_l("Alasan pembatalan wajib diisi.")),
+                                                              Length(max=250)])

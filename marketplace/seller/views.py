@@ -7,7 +7,13 @@ from flask_login import current_user
 
 from marketplace.koperasi.services import memberships_of
 from marketplace.seller import overview as overview_queries
-from marketplace.seller import views_bulk, views_members, views_products  # noqa: F401  (register routes)
+from marketplace.seller import (  # noqa: F401  (register routes)
+    views_bulk,
+    views_members,
+    views_orders,
+    views_products,
+    views_stock,
+)
 from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp
 

@@ -208,3 +208,59 @@ def test_export_is_scoped_to_the_koperasi(db, make_shop):
     mine, theirs = make_shop(), make_shop()
     data = export_catalog(mine.koperasi.id, "csv").decode("utf-8-sig")
     assert mine.variant.sku in data and theirs.variant.sku not in data
+
+
+def test_stock_columns_set_counts_through_the_ledger(client, db, login, make_shop, snapshot):
+    from marketplace.inventory.models import MovementReason, Stock, StockMovement
+    from marketplace.inventory.queries import ledger_mismatches
+
+    shop = make_shop()
+    login(shop.owner)
+    slug = shop.koperasi.slug
+    exported = client.get(f"/seller/{slug}/ekspor.csv").data.decode("utf-8-sig")
+    header = exported.splitlines()[0]
+    assert header.endswith(",batas_menipis,stok_gudang_pondok")
+    other_sku = shop.product.variants[1].sku
+    csv = "\n".join([header.replace(",stok_gudang_pondok", ",stok_gudang_pondok"),
+                     f"{shop.product.slug},{shop.product.name},,,,{shop.variant.sku},,,25000,250,ya,3,7",
+                     f"{shop.product.slug},,,,,{other_sku},,,30000,250,ya,,",
+                     f"{shop.product.slug},,,,,BARU-1,,,1000,100,ya,2,15"]).encode()
+    page = upload(client, slug, csv).get_data(as_text=True)
+    assert "1 varian baru" in page, page[page.find("<main"):][:2000]
+    stocks = dict(db.session.execute(select(Variant.sku, Stock.quantity).join(Stock, Stock.variant_id == Variant.id)
+                                     .where(Variant.koperasi_id == shop.koperasi.id)).all())
+    assert stocks == {shop.variant.sku: 7, other_sku: 20, "BARU-1": 15}
+    imported = db.session.scalars(select(StockMovement).where(StockMovement.reason == MovementReason.IMPORT)
+                                  .join(Variant, Variant.id == StockMovement.variant_id)
+                                  .where(Variant.koperasi_id == shop.koperasi.id)).all()
+    assert sorted(m.quantity_delta for m in imported) == [-13, 15] and all(m.user_id == shop.owner.id
+                                                                           for m in imported)
+    assert db.session.get(Variant, shop.variant.id).low_stock_threshold == 3
+    assert ledger_mismatches() == []
+
+    # 2 units of the first variant are promised to the shop's order: the count cannot go below that
+    before = snapshot()
+    bad = "\n".join([header, f"{shop.product.slug},,,,,{shop.variant.sku},,,25000,250,ya,,1",
+                     f"{shop.product.slug},,,,,{other_sku},,,30000,250,ya,,-4"]).encode()
+    html = upload(client, slug, bad).get_data(as_text=True)
+    assert "<td>2</td><td>stok_gudang_pondok</td>" in html and "sudah dipesan (2)" in html
+    assert "<td>3</td><td>stok_gudang_pondok</td>" in html and "tidak boleh negatif" in html
+    html = upload(client, slug, b"nama_produk,sku,harga,berat_gram,stok_gudang_kota\nX,X1,1,1,5\n"
+                  ).get_data(as_text=True)
+    assert "Tidak ada gudang untuk kolom" in html
+    assert snapshot() == before
+
+
+def test_catalog_staff_round_trip_but_cannot_change_stock(client, db, login, make_shop, snapshot):
+    shop = make_shop()
+    login(shop.member.user)  # catalog role
+    slug = shop.koperasi.slug
+    exported = client.get(f"/seller/{slug}/ekspor.csv").data
+    before = snapshot()
+    assert "0 varian diperbarui" in upload(client, slug, exported).get_data(as_text=True)
+    assert snapshot()[:-1] == before[:-1]
+    text = exported.decode("utf-8-sig").splitlines()
+    changed = text[1].rsplit(",", 1)[0] + ",99"
+    html = upload(client, slug, "\n".join([text[0], changed]).encode()).get_data(as_text=True)
+    assert "Peran Anda tidak boleh mengubah stok" in html
+    assert snapshot()[:-1] == before[:-1]

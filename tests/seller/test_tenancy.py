@@ -17,7 +17,9 @@ NON_ID_ARGUMENTS = {"slug": None, "fmt": "csv"}
 
 
 def seller_rules(app):
-    rules = [r for r in app.url_map.iter_rules() if r.endpoint.split(".")[0] in ("seller", "seller_invite")]
+    """Everything under /seller/, whichever blueprint registered it, plus the seller package's other routes."""
+    rules = [r for r in app.url_map.iter_rules()
+             if r.rule.startswith("/seller/") or r.endpoint.split(".")[0] in ("seller", "seller_invite")]
     assert len(rules) > 20, "the seller routes were not found"
     return rules
 
@@ -29,10 +31,12 @@ def form_data(token: str, other_ids: dict) -> dict:
         "csrf_token": token, "status": "archived", "direction": "down", "role": "admin", "email": "baru@uji.test",
         "name": "Diubah", "category_id": "0", "description": "diubah", "sku": "SKU-BARU-1", "variant_name": "v",
         "options": "", "price": "1000", "weight_grams": "10", "is_active": "y", "kind": "pirt",
-        "number": "123456789012345", "valid_until": "2031-01-01",
+        "number": "123456789012345", "valid_until": "2031-01-01", "mode": "jadikan", "quantity": "0",
+        "reason": "masuk", "note": "uji", "threshold": "99", "region_code": "kab-malang", "address": "Jl. Baru",
+        "courier": "pos", "tracking_number": "JNE0123456789",
         "image": (io.BytesIO(png_bytes()), "a.png"),
         "file": (io.BytesIO(b"nama_produk,sku,harga,berat_gram\nX,SKU-X-1,1000,10\n"), "x.csv"),
-        **{name: str(value) for name, value in other_ids.items()},
+        **{name: str(value) for name, value in other_ids.items() if name.endswith("_id")},
     }
 
 
