@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import insert, select, update
 
@@ -22,6 +23,7 @@ from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.koperasi.models import Membership
 from marketplace.koperasi.services import unique_slug
+from marketplace.outbox.models import OutboxEvent
 from marketplace.seller.bulk_format import NO, STATUS_WORDS, YES, CellError, Table
 
 Progress = Callable[[int, int], None]
@@ -61,10 +63,12 @@ class ImportRejected(ValidationError):
         self.errors = errors
 
 
+# Lazy: translated only when an error message is actually written (gettext per row costs seconds per 10,000).
+_LABELS = {"harga": _l("Harga"), "berat_gram": _l("Berat"), "batas_menipis": _l("Batas stok menipis")}
 _GROUPED = re.compile(r"\d{1,3}([.,])\d{3}(\1\d{3})*")
 
 
-def _int(text: str, *, minimum: int, column: str, row: int, errors: list[CellError], label: str) -> int | None:
+def _int(text: str, *, minimum: int, column: str, row: int, errors: list[CellError], label) -> int | None:
     """Whole numbers as people write them: ``25000``, ``25.000``, ``Rp 25.000``; ``25,5`` is refused."""
     cleaned = text.replace("Rp", "").replace("rp", "").replace(" ", "")
     if _GROUPED.fullmatch(cleaned.lstrip("-")):
@@ -207,9 +211,10 @@ def _product_cells(planned: PlannedProduct, row: int, cells: dict, header: set, 
 
 def _variant_cells(variant: PlannedVariant, row: int, cells: dict, header: set, errors: list) -> None:
     values = variant.values
-    values["price"] = _int(cells.get("harga", ""), minimum=0, column="harga", row=row, errors=errors, label=_("Harga"))
+    values["price"] = _int(cells.get("harga", ""), minimum=0, column="harga", row=row, errors=errors,
+                           label=_LABELS["harga"])
     values["weight_grams"] = _int(cells.get("berat_gram", ""), minimum=1, column="berat_gram", row=row, errors=errors,
-                                  label=_("Berat"))
+                                  label=_LABELS["berat_gram"])
     if "nama_varian" in header:
         values["name"] = cells.get("nama_varian", "").strip()[:120]
     if "opsi" in header:
@@ -219,7 +224,7 @@ def _variant_cells(variant: PlannedVariant, row: int, cells: dict, header: set, 
             errors.append(CellError(row, "opsi", error.message))
     if "batas_menipis" in header and (text := cells.get("batas_menipis", "").strip()):
         values["low_stock_threshold"] = _int(text, minimum=0, column="batas_menipis", row=row, errors=errors,
-                                             label=_("Batas stok menipis"))
+                                             label=_LABELS["batas_menipis"])
     if "aktif" in header and (text := cells.get("aktif", "").strip().lower()):
         if text in YES or text in NO:
             values["is_active"] = text in YES
@@ -269,6 +274,19 @@ def _new_slugs(products: list[PlannedProduct]) -> None:
                 slug, n = f"{wanted[id(planned)]}-{n}", n + 1
         taken.add(slug)
         planned.code = slug
+
+
+def _announce(product_ids: set[int], now) -> None:
+    """Bulk statements bypass the ORM's flush hooks, so the events they would have written are written here, in
+    the same transaction: one ``product.changed`` per product (search re-indexing) and one ``catalogue.changed``
+    (the storefront page cache)."""
+    if not product_ids:
+        return
+    rows = [{"topic": "product.changed", "payload": {"product_id": pid}, "created_at": now, "attempts": 0}
+            for pid in sorted(product_ids)]
+    rows.append({"topic": "catalogue.changed", "payload": {"source": "import"}, "created_at": now, "attempts": 0})
+    db.session.execute(insert(OutboxEvent), rows)
+    db.session.info["outbox_pending"] = True
 
 
 def apply_plan(actor: Membership, plan: ImportPlan, progress: Progress = lambda done, total: None) -> dict:
@@ -327,6 +345,8 @@ def apply_plan(actor: Membership, plan: ImportPlan, progress: Progress = lambda 
     untouched = touched - {u["id"] for u in product_updates} - {p.id for p in new_products}
     if untouched:
         db.session.execute(update(Product), [{"id": pid, "updated_at": now} for pid in untouched])
+    changed_products = {p.id for p in new_products} | {u["id"] for u in product_updates} | touched
+    _announce(changed_products, now)
     summary = {"rows": plan.row_count, "products_created": len(new_products),
                "products_updated": len(product_updates) + len(untouched), "variants_created": len(new_variants),
                "variants_updated": len(variant_updates)}

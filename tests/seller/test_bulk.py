@@ -8,6 +8,9 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from marketplace.catalog.models import Product, ProductStatus, Variant
+from marketplace.inventory.models import Stock
+from marketplace.inventory.queries import ledger_mismatches
+from marketplace.outbox.models import OutboxEvent
 from marketplace.seller.bulk import export_catalog
 from marketplace.seller.models import ImportJob, ImportStatus
 
@@ -51,6 +54,7 @@ def test_import_creates_and_updates(client, db, login, make_shop, make_category)
     shop = make_shop()
     category = make_category("Madu")
     login(shop.owner)
+    last_event = db.session.scalar(select(func.max(OutboxEvent.id))) or 0
     csv = "\n".join([
         HEADER,
         f"madu-hutan,Madu Hutan,{category.slug},draf,<b>asli</b>,MADU-250,250 ml,Isi=250 ml,65.000,380,ya",
@@ -65,6 +69,12 @@ def test_import_creates_and_updates(client, db, login, make_shop, make_category)
     assert [(v.sku, v.price, v.options) for v in madu.variants] == [
         ("MADU-250", 65000, {"Isi": "250 ml"}), ("MADU-500", 120000, {"Isi": "500 ml"})]
     assert db.session.get(Variant, shop.variant.id).price == 26000
+    # the bulk statements still announce what changed (search re-index, storefront cache), once per product
+    events = db.session.execute(select(OutboxEvent.topic, OutboxEvent.payload).where(OutboxEvent.id > last_event)
+                                .order_by(OutboxEvent.id)).all()
+    assert sorted(e.payload["product_id"] for e in events if e.topic == "product.changed") == sorted(
+        [madu.id, shop.product.id])
+    assert [e.topic for e in events].count("catalogue.changed") == 1
 
 
 def test_bad_file_is_reported_by_row_and_column_and_changes_nothing(client, db, login, make_shop, snapshot):
@@ -136,13 +146,13 @@ def test_cannot_publish_expired_or_variantless_products_by_import(client, db, lo
     assert snapshot() == before
 
 
-def _big_csv(rows: int, bad_row: int | None = None) -> bytes:
-    lines = [HEADER]
+def _big_csv(rows: int, bad_row: int | None = None, stock: bool = False) -> bytes:
+    lines = [HEADER + (",stok_gudang_pondok" if stock else "")]
     for i in range(rows):
         product = i // 2
         price = "12.500" if (i + 2) != bad_row else "dua ribu"
         lines.append(f"produk-massal-{product},Produk Massal {product},,draf,,MASSAL-{i:05d},Varian {i % 2},"
-                     f"Ukuran={i % 2},{price},{100 + i % 7},ya")
+                     f"Ukuran={i % 2},{price},{100 + i % 7},ya" + (f",{i % 40}" if stock else ""))
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -153,7 +163,7 @@ def test_ten_thousand_rows_one_bad_row_then_fixed_in_one_transaction(app, client
     variants_before = count(db, Variant, koperasi_id)
 
     started = time.perf_counter()
-    page = upload(client, slug, _big_csv(10_000, bad_row=7_777)).get_data(as_text=True)
+    page = upload(client, slug, _big_csv(10_000, bad_row=7_777, stock=True)).get_data(as_text=True)
     rejected_in = time.perf_counter() - started
     assert "<td>7777</td><td>harga</td>" in page and "1 kesalahan" in page
     assert count(db, Variant, koperasi_id) == variants_before
@@ -169,14 +179,14 @@ def test_ten_thousand_rows_one_bad_row_then_fixed_in_one_transaction(app, client
     def on_execute(orm_execute_state):
         if orm_execute_state.is_insert or orm_execute_state.is_update:
             table = orm_execute_state.statement.table.name
-            if table in ("product", "variant"):
+            if table in ("product", "variant", "stock", "stock_movement"):
                 writes.append((commits[0], table))
 
     started = time.perf_counter()
     event.listen(Session, "after_commit", on_commit)
     event.listen(Session, "do_orm_execute", on_execute)
     try:
-        page = upload(client, slug, _big_csv(10_000)).get_data(as_text=True)
+        page = upload(client, slug, _big_csv(10_000, stock=True)).get_data(as_text=True)
     finally:
         event.remove(Session, "after_commit", on_commit)
         event.remove(Session, "do_orm_execute", on_execute)
@@ -184,8 +194,12 @@ def test_ten_thousand_rows_one_bad_row_then_fixed_in_one_transaction(app, client
     assert "5000 produk baru" in page and "10000 varian baru" in page
     assert count(db, Variant, koperasi_id) == variants_before + 10_000
     assert count(db, Product, koperasi_id) == 1 + 5_000
+    stocked = db.session.scalar(select(func.count()).select_from(Stock).join(Variant, Variant.id == Stock.variant_id)
+                                .where(Variant.koperasi_id == koperasi_id, Variant.sku.like("MASSAL-%")))
+    assert stocked == 10_000 - 250  # every variant with a non-zero count (i % 40 == 0 is left without a row)
+    assert ledger_mismatches() == []
     # every product and variant write happened between the same two commits: one transaction
-    assert {table for _, table in writes} == {"product", "variant"}
+    assert {table for _, table in writes} == {"product", "variant", "stock", "stock_movement"}
     assert len({commit for commit, _ in writes}) == 1
     dialect = db.engine.dialect.name
     print(f"\n10k-row import on {dialect}: rejected in {rejected_in:.2f}s, applied in {applied_in:.2f}s")
