@@ -83,17 +83,57 @@ def seed(variant_count: int) -> dict:
         catalog.set_certification(product, CertificationKind.PIRT, f"{100000000000000 + n}",
                                   date.today() + timedelta(days=n % 400))
     db.session.commit()
-    for hook in EXTRA_SEEDS:
-        hook(koperasi, membership)
+    warehouse_id, number = seed_stock_and_orders(koperasi, membership)
     db.session.commit()
     product = products[0]
     return {"slug": koperasi.slug, "product_id": product.id, "variant_id": product.variants[0].id,
-            "email": owner.email}
+            "email": owner.email, "warehouse_id": warehouse_id, "number": number}
 
 
-# Other dashboard areas (stock, orders) add (koperasi, membership) seeders and pages here.
-EXTRA_SEEDS: list = []
-EXTRA_PAGES: list = []
+def seed_stock_and_orders(koperasi, membership, orders: int = 1500) -> tuple[int, str]:
+    """Two warehouses with stock for every variant (through the bulk level setter, so the ledger is real), and
+    ``orders`` orders over the last 30 days in every status."""
+    import random
+    from datetime import timedelta
+
+    from marketplace.catalog.models import Variant
+    from marketplace.core.timeutil import utcnow
+    from marketplace.extensions import db
+    from marketplace.inventory.levels import set_stock_levels
+    from marketplace.inventory.models import MovementReason
+    from marketplace.inventory.services import create_warehouse
+    from marketplace.orders.models import Order, OrderLine, OrderStatus
+
+    rng = random.Random(5)
+    main = create_warehouse(koperasi, "Gudang Pondok")
+    town = create_warehouse(koperasi, "Toko Kota")
+    variants = db.session.execute(sa.select(Variant.id, Variant.sku, Variant.price, Variant.product_id)
+                                  .where(Variant.koperasi_id == koperasi.id)).all()
+    levels = {}
+    for v in variants:
+        levels[(v.id, main.id)] = rng.choice([0, 2, 4, 10, 25, 60])
+        levels[(v.id, town.id)] = rng.choice([0, 0, 3, 8])
+    set_stock_levels(koperasi.id, levels, reason=MovementReason.INITIAL, user_id=membership.user_id)
+    now = utcnow()
+    statuses = [OrderStatus.COMPLETED] * 5 + [OrderStatus.SHIPPED] * 2 + [OrderStatus.PACKING, OrderStatus.UNPAID,
+                                                                           OrderStatus.CANCELLED]
+    for n in range(orders):
+        v = variants[rng.randrange(len(variants))]
+        quantity = rng.randint(1, 3)
+        created = now - timedelta(minutes=rng.randrange(30 * 24 * 60))
+        status = rng.choice(statuses)
+        order = Order(number=f"B{n:07d}", checkout_token=f"bench-{n}", koperasi_id=koperasi.id,
+                      email=f"pembeli{n}@contoh.id", status=status, courier="jne",
+                      address={"recipient": f"Pembeli {n}", "phone": "+6281234567890", "street": "Jl. Mawar",
+                               "region_code": "kota-surabaya", "postal_code": "60111"},
+                      subtotal=v.price * quantity, shipping_cost=9000, total=v.price * quantity + 9000,
+                      weight_grams=280 * quantity, created_at=created,
+                      paid_at=None if status in (OrderStatus.UNPAID, OrderStatus.CANCELLED) else created)
+        order.lines.append(OrderLine(variant_id=v.id, product_name=f"Kopi {v.product_id}", sku=v.sku,
+                                     unit_price=v.price, quantity=quantity, weight_grams=280))
+        db.session.add(order)
+    db.session.flush()
+    return main.id, "B0000000"
 
 
 def pages(ctx: dict) -> list[tuple[str, str]]:
@@ -110,7 +150,18 @@ def pages(ctx: dict) -> list[tuple[str, str]]:
         ("log", f"/seller/{s}/log"),
         ("impor/ekspor", f"/seller/{s}/impor-ekspor"),
     ]
-    return base + [(name, path.format(**ctx)) for name, path in EXTRA_PAGES]
+    return base + [
+        ("stok", f"/seller/{s}/stok"),
+        ("stok menipis", f"/seller/{s}/stok?menipis=1"),
+        ("stok cari", f"/seller/{s}/stok?q=kb-0001"),
+        ("stok varian+riwayat", f"/seller/{s}/stok/{ctx['variant_id']}"),
+        ("gudang", f"/seller/{s}/gudang"),
+        ("pesanan", f"/seller/{s}/pesanan"),
+        ("pesanan perlu dikemas", f"/seller/{s}/pesanan?tab=perlu-dikemas"),
+        ("pesanan cari pembeli", f"/seller/{s}/pesanan?q=pembeli 12"),
+        ("detail pesanan", f"/seller/{s}/pesanan/{ctx['number']}"),
+        ("slip", f"/seller/{s}/pesanan/{ctx['number']}/slip"),
+    ]
 
 
 def percentile(values: list[float], q: float) -> float:

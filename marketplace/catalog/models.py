@@ -37,7 +37,10 @@ class Category(db.Model):
 
 
 class Product(db.Model):
-    __table_args__ = (Index("ix_product_status_category", "status", "category_id"),)
+    __table_args__ = (
+        Index("ix_product_status_category", "status", "category_id"),
+        Index("ix_product_koperasi_updated", "koperasi_id", "updated_at"),  # the seller's product list
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     koperasi_id: Mapped[int] = mapped_column(ForeignKey("koperasi.id"), index=True)

@@ -14,6 +14,7 @@ from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.inventory import services as inventory
 from marketplace.inventory.models import MovementReason, Reservation, Stock, StockMovement, Warehouse
+from marketplace.inventory.queries import available_by_variant
 from marketplace.koperasi.models import Membership
 from marketplace.seller.services import audit
 
@@ -76,31 +77,45 @@ def _available_query(koperasi_id: int):
 
 def stock_table(koperasi_id: int, *, q: str = "", low_only: bool = False, page: int = 1,
                 per_page: int = 50) -> tuple[list[Warehouse], Page]:
+    """One page of variants with their stock per warehouse. Availability is summed for the page only, except
+    for the low-stock list, which must compare every variant with its threshold (one grouped query)."""
     warehouses = list(db.session.scalars(
         select(Warehouse).where(Warehouse.koperasi_id == koperasi_id).order_by(Warehouse.id)))
-    available = _available_query(koperasi_id)
-    total_available = func.coalesce(available.c.available, 0)
     query = (
-        select(Variant, Product.name, total_available)
+        select(Variant, Product.name)
         .join(Product, Product.id == Variant.product_id)
-        .outerjoin(available, available.c.variant_id == Variant.id)
         .where(Variant.koperasi_id == koperasi_id, Product.status != ProductStatus.ARCHIVED)
     )
     if q.strip():
         like = f"%{q.strip().lower()}%"
         query = query.where(or_(func.lower(Product.name).like(like), func.lower(Variant.sku).like(like)))
     if low_only:
-        query = query.where(Variant.is_active.is_(True), total_available <= Variant.low_stock_threshold)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    order = (total_available, Product.name, Variant.position) if low_only else (Product.name, Product.id,
-                                                                                 Variant.position)
-    rows = db.session.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
+        available = _available_query(koperasi_id)
+        total_available = func.coalesce(available.c.available, 0)
+        query = (query.outerjoin(available, available.c.variant_id == Variant.id)
+                 .where(Variant.is_active.is_(True), total_available <= Variant.low_stock_threshold)
+                 .order_by(total_available, Product.name, Variant.position))
+    else:
+        query = query.order_by(Product.name, Product.id, Variant.position)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    ids = [variant.id for variant, _name in rows]
     stocks: dict[int, dict[int, Stock]] = {}
-    if rows:
-        for stock in db.session.scalars(select(Stock).where(Stock.variant_id.in_([r[0].id for r in rows]))):
+    if ids:
+        for stock in db.session.scalars(select(Stock).where(Stock.variant_id.in_(ids))):
             stocks.setdefault(stock.variant_id, {})[stock.warehouse_id] = stock
-    lines = [StockLine(variant, name, stocks.get(variant.id, {}), int(avail)) for variant, name, avail in rows]
+    available_now = available_by_variant(ids)
+    lines = [StockLine(variant, name, stocks.get(variant.id, {}), available_now.get(variant.id, 0))
+             for variant, name in rows]
     return warehouses, Page(items=lines, page=page, per_page=per_page, total=total)
+
+
+def stock_line(variant: Variant) -> tuple[list[Warehouse], StockLine]:
+    warehouses = list(db.session.scalars(
+        select(Warehouse).where(Warehouse.koperasi_id == variant.koperasi_id).order_by(Warehouse.id)))
+    cells = {s.warehouse_id: s for s in db.session.scalars(select(Stock).where(Stock.variant_id == variant.id))}
+    return warehouses, StockLine(variant, variant.product.name, cells,
+                                 available_by_variant([variant.id])[variant.id])
 
 
 def low_stock(koperasi_id: int, limit: int = 10) -> tuple[int, list[StockLine]]:

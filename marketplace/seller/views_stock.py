@@ -53,8 +53,7 @@ def stock_variant(membership, variant_id: int):
             return redirect(url_for("seller.stock_variant", slug=membership.koperasi.slug, variant_id=variant.id))
     ledger = stock_services.variant_ledger(variant, parse_page(request.args.get("hal")))
     threshold_form = ThresholdForm(formdata=None, threshold=variant.low_stock_threshold)
-    warehouses, table = stock_services.stock_table(membership.koperasi_id, q=variant.sku)
-    line = next((line for line in table.items if line.variant.id == variant.id), None)
+    warehouses, line = stock_services.stock_line(variant)
     return render_template("seller/stock_variant.html", variant=variant, form=form, ledger=ledger,
                            threshold_form=threshold_form, warehouses=warehouses, line=line)
 
