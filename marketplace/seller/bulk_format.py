@@ -139,11 +139,20 @@ def write_csv(header: list[str], rows: list[list]) -> bytes:
 def write_xlsx(header: list[str], rows: list[list]) -> bytes:
     from openpyxl import Workbook
 
+    from openpyxl.cell import WriteOnlyCell
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Produk")
     sheet.append(header)
+
+    def text_cell(value):
+        # A text starting with "=" would become a formula in Excel; keep it text (and the round trip exact).
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+
     for row in rows:
-        sheet.append(row)
+        sheet.append([text_cell(v) if isinstance(v, str) and v.startswith("=") else v for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
