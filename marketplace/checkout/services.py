@@ -112,7 +112,7 @@ def complete_checkout(cart: Cart, user: User, choices: dict[str, str], note: str
     if not cart.address:
         raise ValidationError(_("Isi alamat pengiriman terlebih dahulu."), field="address")
     cart.shipping_choices = {str(k): v for k, v in choices.items()}
-    summary = summarise(cart)
+    summary = summarise(cart, with_availability=False)
     shipment_quotes = quotes(cart, summary)
     for group in summary.groups:
         quote = shipment_quotes[group.koperasi.id]
@@ -142,13 +142,13 @@ def complete_checkout(cart: Cart, user: User, choices: dict[str, str], note: str
                                          weight_grams=item.variant.weight_grams))
         db.session.add(order)
         orders.append(order)
+    for order in orders:
+        orders_service.record_created(order)
+    cart.completed_at = now
     db.session.flush()
     for order in orders:
         requests.extend(inventory.LineRequest(line.variant_id, line.quantity, line.id) for line in order.lines)
-        orders_service.record_created(order)
     inventory.allocate_lines(requests, token=cart.token, reference=",".join(o.number for o in orders))
-    cart.completed_at = now
-    db.session.flush()
     return CheckoutResult(orders, payment, created=True)
 
 

@@ -74,8 +74,13 @@ def _reserved_by_others(stock_ids: list[int], token: str | None, now: datetime) 
 
 
 def _variant_info(variant_ids: Iterable[int]) -> dict[int, Variant]:
-    ids = sorted(set(variant_ids))
-    return {v.id: v for v in db.session.scalars(select(Variant).where(Variant.id.in_(ids)))} if ids else {}
+    """Variants by id; those already in the session cost no query (checkout has them loaded)."""
+    result = {}
+    for variant_id in sorted(set(variant_ids)):
+        variant = db.session.get(Variant, variant_id)
+        if variant is not None:
+            result[variant_id] = variant
+    return result
 
 
 def _label(variant: Variant | None) -> str:
@@ -93,7 +98,9 @@ def _announce(variant_ids: Iterable[int], variants: dict[int, Variant] | None = 
 
 
 def _plan(requests: list[LineRequest], token: str | None, now: datetime) -> tuple[list, dict[int, Variant]]:
-    """Under the lock: which stock rows serve which request. Raises one error listing every short line."""
+    """Under the lock: which stock rows serve which request. Raises one error listing every short line.
+    Everything that needs no lock is read first, so hot rows stay locked for as short a time as possible."""
+    variants = _variant_info(r.variant_id for r in requests)
     stocks = lock_stocks(variant_ids=[r.variant_id for r in requests])
     reserved = _reserved_by_others([s.id for s in stocks], token, now)
     free = {s.id: max(0, s.quantity - s.quantity_allocated - reserved.get(s.id, 0)) for s in stocks}
@@ -101,7 +108,6 @@ def _plan(requests: list[LineRequest], token: str | None, now: datetime) -> tupl
     for stock in stocks:
         if stock.warehouse.is_active:
             by_variant[stock.variant_id].append(stock)
-    variants = _variant_info(r.variant_id for r in requests)
     plan, shortages = [], []
     wanted: dict[int, int] = defaultdict(int)
     for request in requests:
@@ -201,6 +207,8 @@ def allocate_lines(requests: list[LineRequest], *, token: str | None = None, ref
                    reason: MovementReason = MovementReason.SALE, now: datetime | None = None) -> list[Allocation]:
     """Promises units to order lines. The checkout's own holds count as available to it and are released."""
     now = now or utcnow()
+    if token:  # the checkout's own holds never count against it, so they can go before the lock is taken
+        db.session.execute(delete(Reservation).where(Reservation.checkout_token == token))
     plan, variants = _plan(requests, token, now)
     allocations = []
     for request, stock, take in plan:
@@ -208,8 +216,6 @@ def allocate_lines(requests: list[LineRequest], *, token: str | None = None, ref
         allocation = Allocation(order_line_id=request.order_line_id, stock_id=stock.id, quantity=take)
         db.session.add(allocation)
         allocations.append(allocation)
-    if token:
-        db.session.execute(delete(Reservation).where(Reservation.checkout_token == token))
     _announce({r.variant_id for r in requests}, variants)
     db.session.flush()
     return allocations
