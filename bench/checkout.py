@@ -15,7 +15,6 @@ commit, outside the locks) is not part of these figures.
 import argparse
 import multiprocessing as mp
 import os
-import statistics
 import sys
 import threading
 import time
@@ -183,10 +182,10 @@ def main():
         with app.app_context():
             db.engine.dispose()
         print(f"PostgreSQL checkout bench: {args.processes} processes × {args.threads} threads, "
-              f"{os.cpu_count()} CPUs")
+              f"{os.cpu_count()} CPUs, load average before {os.getloadavg()[0]:.1f}")
         print(f"{'phase':9} {'checkouts':>9} {'refused':>7} {'errors':>6} {'wall s':>7} {'per s':>7} "
               f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
-        for phase, (koperasi_id, variant_ids, users) in seeded.items():
+        for phase, (koperasi_id, _variants, users) in seeded.items():
             latencies, refused, errors, wall = run_phase(url, phase, koperasi_id, users, args.processes, args.threads)
             print(f"{phase:9} {len(latencies):9d} {refused:7d} {errors:6d} {wall:7.2f} {len(latencies) / wall:7.1f} "
                   f"{pct(latencies, .5):7.1f} {pct(latencies, .95):7.1f} {pct(latencies, .99):7.1f}")
@@ -201,6 +200,7 @@ def main():
             negative = db.session.execute(sa.text("SELECT count(*) FROM stock WHERE quantity_allocated > quantity"
                                                   " OR quantity < 0")).scalar()
             oversold = max(0, orders - args.oversell_stock) + negative
+            print(f"load average after: {os.getloadavg()[0]:.1f}")
             print(f"oversell: stock {args.oversell_stock}, buyers {args.oversell_stock * 2}, orders {orders}, "
                   f"allocated {stock.quantity_allocated}/{stock.quantity}, oversold units {oversold}, "
                   f"ledger mismatches {len(ledger_mismatches())}")

@@ -54,6 +54,11 @@ def pay(payment: Payment, payment_method: str) -> Payment:
         raise PaymentFailed(_("Pesanan ini tidak menunggu pembayaran."))
     if not payment_method or not payment_method.startswith(("pm_", "card_", "src_")):
         raise PaymentFailed(_("Metode pembayaran tidak valid."))
+    if payment.intent_id and payment.status != PaymentStatus.FAILED:
+        # The last attempt may have failed after we answered the buyer (the webhook can still be on its way).
+        current = get_gateway().retrieve(payment.intent_id)
+        if apply_intent(payment, current) == "paid":
+            return payment
     if payment.status == PaymentStatus.FAILED:
         payment.attempt += 1  # a declined intent is done with; start a fresh one
         payment.intent_id = payment.client_secret = None

@@ -1,0 +1,47 @@
+"""The buyer's cart, checkout, payment and order pages at 390 px: a real browser (Debian's Chromium) finds no
+horizontal scrolling."""
+
+import os
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.extensions import db
+from marketplace.orders.models import Order
+from tests.payments.test_stripe_end_to_end import _checkout, _shop
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def test_buyer_pages_fit_a_390px_phone(live_app):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    app = live_app
+    shop = _shop(app)
+    client, token = _checkout(app, shop)
+    client.post("/keranjang/tambah", data={"product": shop["product"], "variant": shop["variant"], "quantity": 1})
+    client.get(f"/pembayaran/{token}")
+    with app.app_context():
+        number = db.session.scalar(select(Order.number).where(Order.checkout_token == token))
+    cookie = client.get_cookie("session").value
+    base = app.config["PUBLIC_BASE_URL"]
+    pages = [f"/produk/{shop['product_slug']}", "/keranjang", "/checkout/alamat", "/checkout",
+             f"/pembayaran/{token}", "/pesanan", f"/pesanan/{number}"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        try:
+            context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+            context.add_cookies([{"name": "session", "value": cookie, "url": base}])
+            page = context.new_page()
+            for path in pages:
+                response = page.goto(base + path)
+                assert response.status == 200, path
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+        finally:
+            browser.close()
