@@ -121,12 +121,13 @@ def worker(url, koperasi_id, user_ids, threads, barrier, results):
     with app.app_context():
         db.engine.connect().close()
     barrier.wait()
+    cpu = time.process_time()
     pool = [threading.Thread(target=run, args=(chunk,)) for chunk in chunks]
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
-    results.put((latencies, refused[0], errors[0]))
+    results.put((latencies, refused[0], errors[0], time.process_time() - cpu))
 
 
 def run_phase(url, name, koperasi_id, user_ids, processes, threads):
@@ -137,15 +138,27 @@ def run_phase(url, name, koperasi_id, user_ids, processes, threads):
     for proc in procs:
         proc.start()
     barrier.wait()
+    busy_before, total_before = machine_cpu()
     started = time.perf_counter()
     collected = [results.get() for _ in procs]
     wall = time.perf_counter() - started
+    busy_after, total_after = machine_cpu()
     for proc in procs:
         proc.join()
-    latencies = sorted(x for lat, _r, _e in collected for x in lat)
-    refused = sum(r for _l, r, _e in collected)
-    errors = sum(e for _l, _r, e in collected)
-    return latencies, refused, errors, wall
+    latencies = sorted(x for lat, _r, _e, _c in collected for x in lat)
+    refused = sum(r for _l, r, _e, _c in collected)
+    errors = sum(e for _l, _r, e, _c in collected)
+    app_cpu = sum(c for _l, _r, _e, c in collected)
+    machine_busy = (busy_after - busy_before) / max(1, total_after - total_before)
+    return latencies, refused, errors, wall, app_cpu, machine_busy
+
+
+def machine_cpu() -> tuple[int, int]:
+    """Busy and total jiffies of the whole machine (every process, not just ours)."""
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
 
 
 def pct(values, q):
@@ -184,11 +197,14 @@ def main():
         print(f"PostgreSQL checkout bench: {args.processes} processes × {args.threads} threads, "
               f"{os.cpu_count()} CPUs, load average before {os.getloadavg()[0]:.1f}")
         print(f"{'phase':9} {'checkouts':>9} {'refused':>7} {'errors':>6} {'wall s':>7} {'per s':>7} "
-              f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
+              f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'app CPU ms/checkout':>20} {'machine busy':>12}")
         for phase, (koperasi_id, _variants, users) in seeded.items():
-            latencies, refused, errors, wall = run_phase(url, phase, koperasi_id, users, args.processes, args.threads)
+            latencies, refused, errors, wall, app_cpu, busy = run_phase(url, phase, koperasi_id, users,
+                                                                        args.processes, args.threads)
+            attempts = max(1, len(latencies) + refused)
             print(f"{phase:9} {len(latencies):9d} {refused:7d} {errors:6d} {wall:7.2f} {len(latencies) / wall:7.1f} "
-                  f"{pct(latencies, .5):7.1f} {pct(latencies, .95):7.1f} {pct(latencies, .99):7.1f}")
+                  f"{pct(latencies, .5):7.1f} {pct(latencies, .95):7.1f} {pct(latencies, .99):7.1f} "
+                  f"{app_cpu / attempts * 1000:20.1f} {busy:12.0%}")
         with app.app_context():
             from marketplace.inventory.queries import ledger_mismatches
 
