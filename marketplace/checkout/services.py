@@ -112,8 +112,9 @@ def complete_checkout(cart: Cart, user: User, choices: dict[str, str], note: str
     if not cart.address:
         raise ValidationError(_("Isi alamat pengiriman terlebih dahulu."), field="address")
     cart.shipping_choices = {str(k): v for k, v in choices.items()}
-    summary = summarise(cart, with_availability=False)
-    shipment_quotes = quotes(cart, summary)
+    with db.session.no_autoflush:  # the cart is written once, with completed_at, below
+        summary = summarise(cart, with_availability=False)
+        shipment_quotes = quotes(cart, summary)
     for group in summary.groups:
         quote = shipment_quotes[group.koperasi.id]
         if quote.chosen is None or quote.chosen.courier.value != choices.get(str(group.koperasi.id)):
