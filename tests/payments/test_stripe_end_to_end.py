@@ -207,3 +207,31 @@ def test_after_a_declined_card_another_card_pays_the_same_orders(live_app):
     with app.app_context():
         assert db.session.scalar(select(Payment.status).where(Payment.checkout_token == token)) == \
             PaymentStatus.SUCCEEDED
+
+
+def test_a_payment_arriving_after_expiry_is_refunded_not_oversold(live_app):
+    app = live_app
+    shop = _shop(app, stock=2)
+    client, token = _checkout(app, shop)
+    client.get(f"/pembayaran/{token}")
+    with app.app_context():
+        number = db.session.scalar(select(Order.number).where(Order.checkout_token == token))
+        assert number in orders.expire_unpaid(now=utcnow() + timedelta(minutes=61))
+        db.session.commit()
+        intent_id = db.session.scalar(select(Payment.intent_id).where(Payment.checkout_token == token))
+    assert "tidak lagi menunggu pembayaran" in client.get(f"/pembayaran/{token}").get_data(as_text=True)
+    # The buyer's browser had the payment form open and Stripe takes the money anyway.
+    gateway = stripe.StripeClient(app.config["STRIPE_SECRET_KEY"],
+                                  base_addresses={"api": app.config["STRIPE_API_BASE"]})
+    gateway.v1.payment_intents.update(intent_id, params={"payment_method": "pm_card_visa"})
+    gateway.v1.payment_intents.confirm(intent_id)
+
+    def refunded():
+        return db.session.scalar(select(Order.status).where(Order.number == number)) == OrderStatus.REFUNDED
+    assert _wait(app, refunded)
+    with app.app_context():
+        order = db.session.scalar(select(Order).where(Order.number == number))
+        refund = db.session.scalar(select(Refund).where(Refund.order_id == order.id))
+        assert refund.amount == order.total and refund.gateway_refund_id.startswith("re_")
+        assert available_by_variant([shop["variant"]])[shop["variant"]] == 2
+        assert ledger_mismatches() == []
