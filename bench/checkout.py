@@ -1,6 +1,6 @@
 """Checkout throughput and oversell on PostgreSQL.
 
-    .venv/bin/python bench/checkout.py [--buyers 600] [--processes 4] [--threads 4]
+    .venv/bin/python bench/checkout.py [--buyers 600] [--processes 4] [--threads 1]
 
 Builds a scratch PostgreSQL database (dropped afterwards), one koperasi, and carts ready to pay: each checkout is
 `checkout.services.complete_checkout` + commit — locking stock rows, allocating, one order and one payment, the
@@ -169,7 +169,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--buyers", type=int, default=600)
     parser.add_argument("--processes", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--oversell-stock", type=int, default=150)
     args = parser.parse_args()
 

@@ -25,7 +25,7 @@ def _token(page: str) -> str:
 
 
 def _couriers(page: str) -> dict[str, str]:
-    return dict(re.findall(r'name="kurir_(\d+)" value="(\w+)" checked', page))
+    return dict(re.findall(r'name="kurir_(\d+)" value="(\w+)"[^>]*checked', page))
 
 
 def _complete(client, page: str, **extra):

@@ -62,7 +62,7 @@ def _checkout(app, shop) -> tuple:
     client.post("/checkout/alamat", data=ADDRESS)
     page = client.get("/checkout").get_data(as_text=True)
     token = re.search(r'action="/checkout/([^/]+)/selesai"', page).group(1)
-    couriers = dict(re.findall(r'name="(kurir_\d+)" value="(\w+)" checked', page))
+    couriers = dict(re.findall(r'name="(kurir_\d+)" value="(\w+)"[^>]*checked', page))
     response = client.post(f"/checkout/{token}/selesai", data=couriers)
     assert response.status_code == 302 and response.location.endswith(f"/pembayaran/{token}")
     return client, token
