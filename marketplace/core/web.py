@@ -14,9 +14,10 @@ def register_web(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.opop.views import bp as opop_bp
     from marketplace.seller.views import bp as seller_bp
+    from marketplace.storefront.search_views import bp as search_bp
     from marketplace.storefront.views import bp as storefront_bp
 
-    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp):
+    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, search_bp):
         app.register_blueprint(blueprint)
 
     login_manager.login_view = "accounts.login"
