@@ -108,6 +108,31 @@ def indonesian_analyzer():
     return RegexTokenizer(TOKEN_PATTERN) | IndonesianFilter()
 
 
+SECTION_BREAK = "\x1e"  # separates the parts of a combined text; each part gets its own weight
+
+
+class SectionBoostFilter(Filter):
+    """Weights each token by the part of the combined text it came from (name counts more than description)."""
+
+    def __init__(self, boosts: tuple[float, ...]):
+        self.boosts = boosts
+
+    def __call__(self, tokens):
+        section = 0
+        for token in tokens:
+            if token.text == SECTION_BREAK:
+                section = min(section + 1, len(self.boosts) - 1)
+                continue
+            token.boost = self.boosts[section]
+            yield token
+
+
+def weighted_analyzer(boosts: tuple[float, ...]):
+    """For one field that holds name, category, place and description: one posting list per word (cheap to
+    match) with the weight of the part the word was found in (cheap field boosts)."""
+    return RegexTokenizer(f"{TOKEN_PATTERN}|{SECTION_BREAK}") | SectionBoostFilter(boosts) | IndonesianFilter()
+
+
 _ANALYZER = None
 
 

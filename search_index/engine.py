@@ -3,11 +3,7 @@
 import heapq
 import logging
 from collections import Counter
-from html import escape
 from pathlib import Path
-
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, WholeFragmenter, highlight
-from whoosh.query import And, Every, NullQuery, Or, Term
 
 from search_index.analysis import analyze, words
 from search_index.api import (
@@ -19,9 +15,10 @@ from search_index.api import (
     SearchUnavailable,
     Suggestions,
 )
-from search_index.query import build, correct, parse, query_terms
+from search_index.query import correct, matching_docs, parse, query_terms, scoring_terms
 from search_index.reader import IndexReaderPool, ReaderState
 from search_index.schema import PRICE_BANDS, REGION_BY_NUMBER, REGION_NUMBER
+from search_index.scoring import bm25_scores, highlight_html
 
 log = logging.getLogger(__name__)
 FEW_RESULTS = 3
@@ -56,36 +53,43 @@ class WhooshSearchEngine:
 
     def _search(self, state: ReaderState, request: SearchRequest) -> SearchResponse:
         parsed = parse(request.text)
-        query = build(parsed) if parsed.searchable else (Every() if not parsed.text else NullQuery)
-        matched = _match(state, query)
+        if parsed.searchable:
+            matched = matching_docs(state, parsed)
+        elif not parsed.text:  # no words at all: every product (a browse page)
+            matched = set(range(len(state.columns["price"]))) - state.deleted
+        else:
+            matched = set()
         suggestion, corrected, relaxed, fuzzy = None, False, False, False
         if len(matched) < FEW_RESULTS and parsed.searchable:
             corrected_text = correct(state, parsed)
             if corrected_text:
-                fuzzy_query = build(parsed, fuzzy=True)
-                fuzzy_matched = _match(state, fuzzy_query)
+                fuzzy_matched = matching_docs(state, parsed, fuzzy=True)
                 if len(fuzzy_matched) > len(matched):
                     suggestion = corrected_text
                     if not matched:
-                        query, matched, corrected, fuzzy = fuzzy_query, fuzzy_matched, True, True
+                        matched, corrected, fuzzy = fuzzy_matched, True, True
         if not matched and len(parsed.searchable) > 1:
-            any_query = build(parsed, fuzzy=fuzzy, any_word=True)
-            any_matched = _match(state, any_query)
-            if any_matched:
-                query, matched, relaxed = any_query, any_matched, True
+            matched = matching_docs(state, parsed, fuzzy=fuzzy, any_word=True)
+            relaxed = bool(matched)
 
         columns = state.columns
-        selected = _apply_filters(columns, matched, request) if request.has_filters else matched
+        selected = _apply_filters(columns, list(matched), request) if request.has_filters else list(matched)
         facets = _count_facets(columns, selected) if request.facets else None
         sort = request.sort if parsed.searchable or request.sort != "relevansi" else "terbaru"
         start = (max(1, request.page) - 1) * request.per_page
         end = start + request.per_page
         if sort == "relevansi":
-            ranked = _by_relevance(state, query, matched, selected, start, end)
+            scores = bm25_scores(
+                scoring_terms(state, parsed, fuzzy), selected, columns["text_length"], state.average_length,
+                state.live_count,
+            )
+            in_stock = columns["in_stock"]
+            ranked = heapq.nlargest(end, selected, key=lambda d: (in_stock[d], scores[d], -d))[start:end]
+            page = [(d, scores[d]) for d in ranked]
         else:
-            ranked = [(d, None) for d in _by_column(columns, selected, sort, end)[start:end]]
+            page = [(d, None) for d in _by_column(columns, selected, sort, end)[start:end]]
         terms = query_terms(parsed, fuzzy) if request.highlight else set()
-        hits = [_hit(state, docnum, score, terms) for docnum, score in ranked]
+        hits = [_hit(state, docnum, score, terms) for docnum, score in page]
         return SearchResponse(
             text=parsed.text, hits=hits, total=len(selected), page=max(1, request.page),
             per_page=request.per_page, facets=facets, suggestion=suggestion, corrected=corrected, relaxed=relaxed,
@@ -102,13 +106,23 @@ class WhooshSearchEngine:
         completions = vocabulary.completions(prefix, 30 if lead else limit)
         if not completions or (not lead and len(prefix) < 2):
             return Suggestions([" ".join([*lead, c]) for c in completions[:limit]], [])
-        fields = ("name", "category")
-        last_terms = list(dict.fromkeys(t for c in completions for t in analyze(c)))
-        last = Or([Term(f, t) for t in last_terms for f in fields])
-        lead_query = build(parse(" ".join(lead)), fields=fields)
-        query = last if lead_query is NullQuery else And([lead_query, last])
-        results = state.searcher.search(query, limit=max(products, 20 if lead else products), terms=False)
-        found = [_hit(state, docnum, score, set()) for score, docnum in results.top_n]
+        boosts: dict[str, float] = {}
+        for rank, completion in enumerate(completions):
+            for term in analyze(completion):
+                boosts.setdefault(term, 4.0 if rank == 0 else 1.0)  # the most frequent completion leads
+        last_terms = [(state.postings("text", t), boost) for t, boost in boosts.items()]
+        candidates = set().union(*(p.keys() for p, _b in last_terms)) - state.deleted
+        lead_parsed = parse(" ".join(lead))
+        if lead_parsed.searchable:
+            candidates &= matching_docs(state, lead_parsed)
+        scoring = last_terms + scoring_terms(state, lead_parsed)
+        scores = bm25_scores(
+            scoring, candidates, state.columns["text_length"], state.average_length, state.live_count
+        )
+        in_stock = state.columns["in_stock"]
+        best = heapq.nlargest(max(products, 20 if lead else products), candidates,
+                              key=lambda d: (in_stock[d], scores[d], -d))
+        found = [_hit(state, docnum, scores[docnum], set()) for docnum in best]
         if lead:
             # Complete with words that occur together with the words already typed, most frequent first.
             seen = Counter(w for hit in found for w in set(words(hit.name)) if w.startswith(prefix))
@@ -117,12 +131,6 @@ class WhooshSearchEngine:
 
     def invalidate(self) -> None:
         self.pool.invalidate()
-
-
-def _match(state: ReaderState, query) -> list[int]:
-    if query is NullQuery:
-        return []
-    return list(state.searcher.docs_for_query(query))
 
 
 def _apply_filters(columns: dict[str, list[int]], docs: list[int], request: SearchRequest) -> list[int]:
@@ -184,41 +192,11 @@ def _by_column(columns: dict[str, list[int]], docs: list[int], sort: str, count:
     return heapq.nsmallest(count, docs, key=lambda d: (-in_stock[d], -created[d], -d))
 
 
-def _by_relevance(state: ReaderState, query, matched: list[int], selected: list[int], start: int, end: int):
-    """Best matches first, sold-out products after every in-stock one: two scored passes over disjoint sets,
-    each keeping Whoosh's top-N pruning."""
-    in_stock = state.columns["in_stock"]
-    available = [d for d in selected if in_stock[d]]
-    if len(available) == len(selected):
-        groups = [(None if len(selected) == len(matched) else set(selected), len(selected))]
-    else:
-        sold_out = set(selected).difference(available)
-        groups = [(set(available), len(available)), (sold_out, len(sold_out))]
-    ranked, offset = [], 0
-    for allowed, size in groups:
-        if start < offset + size and end > offset and size:
-            results = state.searcher.search(query, filter=allowed, limit=min(end - offset, size), terms=False)
-            ranked.extend((docnum, score) for score, docnum in results.top_n[max(0, start - offset):end - offset])
-        offset += size
-    return ranked
-
-
 def _hit(state: ReaderState, docnum: int, score: float | None, terms: set[str]) -> Hit:
     stored = state.searcher.stored_fields(docnum)
     name, description = stored.get("name", ""), stored.get("description", "")
-    name_html = snippet_html = ""
-    if terms:
-        schema = state.searcher.schema
-        formatter = HtmlFormatter(tagname="mark", between="")
-        name_html = highlight(name, terms, schema["name"].analyzer, WholeFragmenter(), formatter)
-        snippet_html = highlight(
-            description, terms, schema["description"].analyzer,
-            ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60), formatter, top=1,
-        )
-    if not snippet_html:
-        snippet_html = escape(description[:SNIPPET_CHARS]) + ("…" if len(description) > SNIPPET_CHARS else "")
     return Hit(
-        product_id=int(stored["id"]), slug=stored.get("slug", ""), name=name, name_html=name_html or escape(name),
-        snippet_html=snippet_html, price=state.columns["price"][docnum],
-        in_stock=bool(state.columns["in_stock"][docnum]), score=score,
+        product_id=int(stored["id"]), slug=stored.get("slug", ""), name=name,
+        name_html=highlight_html(name, terms), snippet_html=highlight_html(description, terms, SNIPPET_CHARS),
+        price=state.columns["price"][docnum], in_stock=bool(state.columns["in_stock"][docnum]), score=score,
     )

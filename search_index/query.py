@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from whoosh.query import And, NullQuery, Or, Term
 
 from search_index.analysis import analyze, words
 from search_index.api import MAX_QUERY_CHARS, MAX_QUERY_WORDS
@@ -52,25 +51,34 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _word_clause(word: QueryWord, fuzzy: bool, fields=tuple(TEXT_FIELDS)):
+def word_terms(word: QueryWord, fuzzy: bool) -> list[tuple[str, str, float]]:
+    """(field, term, boost) alternatives for one typed word: its analysed terms, its corrections when fuzzy, and
+    the word as an exact SKU."""
     terms = list(word.terms)
     if fuzzy:
         terms += [t for t in word.correction_terms if t not in terms]
-    clauses = [Term(f, t) for t in terms for f in fields]
+    triples = [(f, t, 1.0) for t in terms for f in TEXT_FIELDS]
     if word.looks_like_sku:
-        clauses.append(Term("sku", word.surface))
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else Or(clauses)
+        triples.append(("sku", word.surface, 1.0))
+    return triples
 
 
-def build(parsed: ParsedQuery, *, fuzzy: bool = False, any_word: bool = False, fields=tuple(TEXT_FIELDS)):
-    clauses = [c for c in (_word_clause(w, fuzzy, fields) for w in parsed.searchable) if c is not None]
-    if not clauses:
-        return NullQuery
-    if len(clauses) == 1:
-        return clauses[0]
-    return Or(clauses) if any_word else And(clauses)
+def matching_docs(state: ReaderState, parsed: ParsedQuery, *, fuzzy: bool = False, any_word: bool = False) -> set:
+    """Every live document the query matches (all words, or any word), by set operations on postings."""
+    per_word = []
+    for word in parsed.searchable:
+        docs = [state.postings(f, t).keys() for f, t, _b in word_terms(word, fuzzy)]
+        per_word.append(set().union(*docs))
+    if not per_word:
+        return set()
+    if any_word:
+        return set().union(*per_word) - state.deleted
+    per_word.sort(key=len)
+    return per_word[0].intersection(*per_word[1:]) - state.deleted
+
+
+def scoring_terms(state: ReaderState, parsed: ParsedQuery, fuzzy: bool = False) -> list[tuple[dict, float]]:
+    return [(state.postings(f, t), boost) for word in parsed.searchable for f, t, boost in word_terms(word, fuzzy)]
 
 
 def query_terms(parsed: ParsedQuery, fuzzy: bool = False) -> set[str]:

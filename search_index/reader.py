@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search_index.schema import COLUMN_FIELDS
+from search_index.scoring import read_postings
 from search_index.storage import IndexUnavailable, current_generation, open_current
 
 VOCABULARY_MAX_AGE = 60.0
+TERM_CACHE_SIZE = 2000
 
 
 @dataclass
@@ -44,28 +46,70 @@ class ReaderState:
         self.searcher = searcher
         self.generation = generation
         self.columns: dict[str, list[int]] = {name: [] for name in COLUMN_FIELDS}
+        self.deleted: set[int] = set()
+        self.segments = []  # (segment key, reader, offset)
         fresh_cache = {}
-        for leaf, _offset in searcher.leaf_searchers():
+        for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
             key = (str(generation), reader.segment().segment_id())
             values = segment_cache.get(key)
             if values is None:
-                values = {name: list(reader.column_reader(name)) for name in COLUMN_FIELDS}
+                values = {"columns": {name: list(reader.column_reader(name)) for name in COLUMN_FIELDS},
+                          "postings": {}, "words": None}
             fresh_cache[key] = values
             for name in COLUMN_FIELDS:
-                self.columns[name].extend(values[name])
+                self.columns[name].extend(values["columns"][name])
+            self.deleted.update(offset + d for d in reader.deleted_docs_set)
+            self.segments.append((values, reader, offset))
         segment_cache.clear()
         segment_cache.update(fresh_cache)
+        self.live_count = len(self.columns["price"]) - len(self.deleted)
+        lengths = self.columns["text_length"]
+        self.average_length = (sum(lengths) / len(lengths)) if lengths else 1.0
         self._vocabulary: Vocabulary | None = None
+        self._postings: dict[tuple[str, str], dict[int, float]] = {}
+
+    def postings(self, fieldname: str, text: str) -> dict[int, float]:
+        """{docnum: weight} of a term (deleted documents may be included: subtract ``deleted``). Each segment's
+        postings are kept while the segment lives, so after a commit only the new small segment is read."""
+        key = (fieldname, text)
+        found = self._postings.get(key)
+        if found is None:
+            found, shared = {}, False
+            for values, reader, offset in self.segments:
+                cache = values["postings"]
+                local = cache.get(key)
+                if local is None:
+                    if len(cache) >= TERM_CACHE_SIZE:
+                        cache.clear()
+                    local = cache[key] = read_postings(reader, fieldname, text)
+                if not local:
+                    continue
+                if not found and offset == 0:
+                    found, shared = local, True  # the big first segment's dict, used as it is
+                else:
+                    if shared:
+                        found, shared = dict(found), False
+                    found.update((d + offset, w) for d, w in local.items())
+            self._postings[key] = found
+        return found
+
+    def docs(self, fieldname: str, text: str) -> set[int]:
+        return self.postings(fieldname, text).keys() - self.deleted
 
     def vocabulary(self, previous: Vocabulary | None = None) -> Vocabulary:
         if self._vocabulary is None:
             if previous is not None and time.monotonic() - previous.built_at < VOCABULARY_MAX_AGE:
                 self._vocabulary = previous
             else:
-                frequency = {}
-                for term, info in self.searcher.reader().iter_field("words"):
-                    frequency[term.decode("utf-8")] = info.doc_frequency()
+                frequency: dict[str, int] = {}
+                for values, reader, _offset in self.segments:
+                    if values["words"] is None:  # per segment, so a commit only adds the new segment's words
+                        values["words"] = {
+                            term.decode("utf-8"): info.doc_frequency() for term, info in reader.iter_field("words")
+                        }
+                    for word, count in values["words"].items():
+                        frequency[word] = frequency.get(word, 0) + count
                 self._vocabulary = Vocabulary(sorted(frequency), frequency)
         return self._vocabulary
 
@@ -111,7 +155,7 @@ class IndexReaderPool:
         if state is not None and generation == state.generation:
             if state.searcher.up_to_date():
                 return state
-            return self._new_state(state.searcher.refresh(), generation, state)
+            return self._new_state(_fresh_searcher(self._index, state.searcher), generation, state)
         self._close()
         self._index, generation = open_current(self.base)
         return self._new_state(self._index.searcher(), generation, state)
@@ -134,3 +178,30 @@ class IndexReaderPool:
         self._index = None
         self._segment_cache.clear()
         self._last_vocabulary = None
+
+
+def _fresh_searcher(ix, previous):
+    """A searcher on the latest commit that reuses the previous one's open segment readers where the segment is
+    unchanged. Whoosh's own ``Searcher.refresh()`` matches segments by id only, so a segment that gained deletions
+    (an updated product) kept showing the old document; here the deletion count is part of the match."""
+    from whoosh.reading import MultiReader, SegmentReader
+    from whoosh.searching import Searcher
+
+    toc = ix._read_toc()
+    reusable = {
+        (reader.segment().segment_id(), reader.segment().deleted_count()): reader
+        for reader, _offset in previous.reader().leaf_readers()
+        if reader.segment() is not None
+    }
+    readers = []
+    for segment in toc.segments:
+        reader = reusable.pop((segment.segment_id(), segment.deleted_count()), None)
+        if reader is None:
+            reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+        reader._gen = toc.generation  # so that up_to_date() compares against this commit
+        readers.append(reader)
+    if not readers:
+        return ix.searcher()
+    reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
+    # Readers no longer needed are left to the garbage collector: a request in another thread may still use them.
+    return Searcher(reader, fromindex=ix)

@@ -12,7 +12,7 @@ from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from marketplace.core.regions import REGION_CODES
-from search_index.analysis import indonesian_analyzer, words
+from search_index.analysis import SECTION_BREAK, weighted_analyzer, words
 
 # Column values are small integers; a region is its position in REGION_CODES plus one (0 = unknown).
 REGION_NUMBER = {code: i + 1 for i, code in enumerate(REGION_CODES)}
@@ -26,20 +26,23 @@ PRICE_BANDS = (
     ("100000-250000", 100_000, 250_000),
     ("250000-", 250_000, None),
 )
-COLUMN_FIELDS = ("product_id", "price", "created", "category_id", "category_root_id", "region", "halal", "in_stock")
-TEXT_FIELDS = {"name": 5.0, "category": 2.0, "place": 1.5, "description": 1.0}
+COLUMN_FIELDS = (
+    "product_id", "price", "created", "category_id", "category_root_id", "region", "halal", "in_stock", "text_length",
+)
+# The weight of a word by where it appears: name, category, place (region, koperasi, pesantren), description.
+SECTION_BOOSTS = (5.0, 2.0, 1.5, 1.0)
+TEXT_FIELDS = ("text",)
 SKU_BOOST = 20.0
+SNIPPET_SOURCE_CHARS = 600
 
 
 def build_schema() -> Schema:
-    analyzer = indonesian_analyzer()
     return Schema(
         id=ID(unique=True, stored=True),
         slug=STORED(),
-        name=TEXT(analyzer=analyzer, field_boost=TEXT_FIELDS["name"], stored=True, phrase=False),
-        category=TEXT(analyzer=analyzer, field_boost=TEXT_FIELDS["category"], phrase=False),
-        place=TEXT(analyzer=analyzer, field_boost=TEXT_FIELDS["place"], phrase=False),
-        description=TEXT(analyzer=analyzer, stored=True, phrase=False),
+        name=STORED(),
+        description=STORED(),
+        text=TEXT(analyzer=weighted_analyzer(SECTION_BOOSTS), phrase=False),
         sku=KEYWORD(lowercase=True, scorable=True, field_boost=SKU_BOOST),
         words=KEYWORD(lowercase=True),
         **{name: COLUMN(columns.NumericColumn("I", default=0)) for name in COLUMN_FIELDS},
@@ -69,13 +72,16 @@ class ProductDocument:
 
     def fields(self) -> dict:
         surface = " ".join(w for w in words(f"{self.name} {self.category} {self.region_label}") if len(w) > 1)
+        text = SECTION_BREAK.join(
+            (self.name, self.category, f"{self.region_label} {self.koperasi} {self.pesantren}", self.description[:4000])
+        )
         return {
             "id": str(self.product_id),
             "slug": self.slug,
             "name": self.name,
-            "category": self.category,
-            "place": f"{self.region_label} {self.koperasi} {self.pesantren}",
-            "description": self.description[:2000],
+            "description": self.description[:SNIPPET_SOURCE_CHARS],
+            "text": text,
+            "text_length": len(words(text)),
             "sku": " ".join(s.lower() for s in self.skus),
             "words": surface,
             "product_id": self.product_id,
