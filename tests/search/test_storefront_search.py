@@ -98,7 +98,8 @@ def test_hostile_or_odd_input_gives_a_page_not_an_error(client, shop):
         assert response.status_code == 200, text
         if "kopi" in text.lower():
             assert "Kopi Robusta Sumberjambe" in visible_text(response), text
-    assert client.get("/cari", query_string={"q": "kopi", "hal": "x", "harga_min": "-5", "urut": "<b>"}).status_code == 200
+    odd_filters = {"q": "kopi", "hal": "x", "harga_min": "-5", "urut": "<b>", "wilayah": "mars", "kategori": "?"}
+    assert client.get("/cari", query_string=odd_filters).status_code == 200
 
 
 def test_highlighting_escapes_seller_text(db, client, search_dir, make_product):
