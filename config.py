@@ -50,6 +50,15 @@ class Config:
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_opop_local")
 
     PRODUCTS_PER_PAGE = 24
+    # Page cache for anonymous visitors (marketplace/storefront/cache.py): per process by default, Redis in production.
+    PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1") == "1"
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+    CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 600)
+    CACHE_THRESHOLD = 2000
+    RESERVATION_MINUTES = _env_int("RESERVATION_MINUTES", 15)  # how long a checkout holds stock
+    ORDER_PAYMENT_MINUTES = _env_int("ORDER_PAYMENT_MINUTES", 60)  # unpaid orders are cancelled after this
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # links in emails, webhook URL
     WTF_CSRF_TIME_LIMIT = None
 
 

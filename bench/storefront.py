@@ -67,6 +67,24 @@ def wrk(url: str, duration: int, connections: int) -> dict:
             "non2xx": int(errors.group(1)) if errors else 0}
 
 
+def serve(url: str, instance: Path, workers: int, page_cache: bool) -> subprocess.Popen:
+    port = free_port()
+    env = {**os.environ, "OPOP_CONFIG": "production", "DATABASE_URL": url, "SECRET_KEY": "bench",
+           "MEDIA_DIR": str(instance / "media"), "OPOP_INSTANCE_DIR": str(instance),
+           "PAGE_CACHE_ENABLED": "1" if page_cache else "0", "SESSION_COOKIE_SECURE": "0"}
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
+         "warning", "marketplace:create_app()"], cwd=ROOT, env=env)
+    server.base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(server.base + "/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=15)
@@ -82,36 +100,25 @@ def main() -> None:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     instance = Path(tempfile.mkdtemp(prefix="opop-bench-"))
-    server = None
     try:
         started = time.perf_counter()
         pages = build_database(url, instance)
         print(f"demo database built in {time.perf_counter() - started:.1f} s")
-        port = free_port()
-        env = {**os.environ, "OPOP_CONFIG": "production", "DATABASE_URL": url, "SECRET_KEY": "bench",
-               "MEDIA_DIR": str(instance / "media"), "OPOP_INSTANCE_DIR": str(instance)}
-        server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--log-level",
-             "warning", "marketplace:create_app()"], cwd=ROOT, env=env)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
         print(f"gunicorn {args.workers} sync workers, PostgreSQL, wrk {args.connections} connections, "
               f"{args.duration} s per page, {os.cpu_count()} cores")
-        print(f"{'page':10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
-        for page, path in pages.items():
-            for _ in range(3):  # cold: the first requests of each worker, not counted
-                urllib.request.urlopen(base + path, timeout=10).read()
-            result = wrk(base + path, args.duration, args.connections)
-            print(f"{page:10} {result['rps']:8.0f} {result['p50']:8.1f} {result['p99']:8.1f} {result['non2xx']:8d}")
+        print(f"{'page':10} {'cache':8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+        for cache in ("off", "on"):  # off: every request renders (what a first visit or a logged-in buyer costs)
+            server = serve(url, instance, args.workers, cache == "on")
+            try:
+                for page, path in pages.items():
+                    for _ in range(3):  # warm each worker's first request; not counted
+                        urllib.request.urlopen(server.base + path, timeout=10).read()
+                    r = wrk(server.base + path, args.duration, args.connections)
+                    print(f"{page:10} {cache:8} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} {r['non2xx']:8d}")
+            finally:
+                server.terminate()
+                server.wait(10)
     finally:
-        if server:
-            server.terminate()
-            server.wait(10)
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         shutil.rmtree(instance, ignore_errors=True)

@@ -16,7 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 def select_locale() -> str:
     from flask import current_app
 
-    if not has_request_context():
+    if not has_request_context():  # workers and CLI speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or session.get("lang")

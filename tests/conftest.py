@@ -6,14 +6,14 @@ import itertools
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy.orm import scoped_session, sessionmaker
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event as sa_event
 
 from marketplace import create_app
 from marketplace.extensions import db as _db
 from tests.services import scratch_postgres_database
 
-pytest_plugins = ["tests.factories", "tests.search.fixtures"]
+pytest_plugins = ["tests.factories", "tests.stock_fixtures", "tests.search.fixtures"]
 
 
 def pytest_configure(config):
@@ -57,7 +57,24 @@ def _build_app(url: str, tmp_path_factory):
     app.test_client_class = FreshContextClient
     with app.app_context():
         upgrade()
+        if url.startswith("sqlite"):
+            _sqlite_savepoints(_db.engine)
     return app
+
+
+def _sqlite_savepoints(engine) -> None:
+    """pysqlite's own transaction handling ignores SAVEPOINTs, so a test's commit was really committed and
+    leaked into later tests. SQLAlchemy's documented recipe: let SQLAlchemy emit BEGIN itself."""
+
+    @sa_event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection, record):
+        dbapi_connection.isolation_level = None
+
+    @sa_event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+    engine.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -73,17 +90,27 @@ def app(request, tmp_path_factory):
             _db.engine.dispose()
 
 
+class _ConnectionBoundSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks the app's engine and ignores ``bind``; a test's session must use the
+    test's connection, or its commits escape the rollback."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
 @pytest.fixture
 def db(app):
     """Each test runs inside a transaction that is rolled back; the code under test may commit freely
     (its commits end savepoints)."""
+    from marketplace.storefront.cache import page_cache
+
     with app.app_context():
+        page_cache.clear()  # cached pages belong to the data of the test that made them
         connection = _db.engine.connect()
         transaction = connection.begin()
         original = _db.session
-        # A plain SQLAlchemy session: Flask-SQLAlchemy's own would ignore `bind` and take a pooled connection.
-        _db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
+        _db.session = _db._make_scoped_session(
+            {"class_": _ConnectionBoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
         )
         try:
             yield _db

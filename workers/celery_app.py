@@ -7,9 +7,12 @@ from flask import Flask
 
 QUEUES = ("default", "search", "channel.push", "channel.pull", "mail")
 TASK_MODULES = ["workers.outbox_tasks", "workers.search_tasks"]
+TASK_MODULES += ["workers.inventory_tasks", "workers.order_tasks"]
 BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "outbox.dispatch", "schedule": 30.0},
 }
+BEAT_SCHEDULE["inventory-purge-reservations"] = {"task": "inventory.purge_reservations", "schedule": 60.0}
+BEAT_SCHEDULE["orders-expire-unpaid"] = {"task": "orders.expire_unpaid", "schedule": 60.0}
 
 
 def make_celery(app: Flask) -> Celery:

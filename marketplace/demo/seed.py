@@ -115,3 +115,7 @@ def seed_demo(with_images: bool = True, progress=lambda n, total: None) -> dict:
         progress(k + 1, KOPERASI_COUNT)
     db.session.flush()
     return {"koperasi": KOPERASI_COUNT, "products": total_products}
+
+from marketplace.inventory.demo import seed_inventory  # noqa: E402  (warehouses, stock, shipping rates)
+
+EXTRA_STEPS.append(seed_inventory)

@@ -11,7 +11,8 @@ class OutboxEvent(db.Model):
     """A side effect to run after commit ("stock of variant V changed"). Written in the same transaction as the
     change it describes, so a rollback leaves no event and a crash after commit loses none."""
 
-    __table_args__ = (Index("ix_outbox_event_pending", "dispatched_at", "id"),)
+    # AUTOINCREMENT on SQLite: ids never come back, so the highest id works as a catalogue version.
+    __table_args__ = (Index("ix_outbox_event_pending", "dispatched_at", "id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     topic: Mapped[str] = mapped_column(String(64))

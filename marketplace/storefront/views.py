@@ -7,6 +7,7 @@ from marketplace.core.errors import NotFound
 from marketplace.core.pagination import parse_page
 from marketplace.core.regions import REGIONS_BY_CODE
 from marketplace.koperasi.services import pesantren_by_slug, verified_koperasi_by_slug
+from marketplace.storefront.cache import cached_page
 
 bp = Blueprint("storefront", __name__)
 
@@ -16,11 +17,13 @@ def _per_page() -> int:
 
 
 @bp.get("/")
+@cached_page
 def home():
     return render_template("storefront/home.html", **queries.home_sections())
 
 
 @bp.get("/produk")
+@cached_page
 def all_products():
     filters = queries.ListingFilters.from_args(request.args)
     page = queries.list_products(filters, parse_page(request.args.get("hal")), _per_page())
@@ -29,6 +32,7 @@ def all_products():
 
 
 @bp.get("/kategori/<slug>")
+@cached_page
 def category(slug: str):
     category, ids = queries.category_with_descendants(slug)
     filters = queries.ListingFilters.from_args(request.args)
@@ -39,6 +43,7 @@ def category(slug: str):
 
 
 @bp.get("/produk/<slug>")
+@cached_page
 def product(slug: str):
     product = queries.published_product(slug)
     more = queries.list_products(queries.ListingFilters(koperasi_id=product.koperasi_id), 1, 9)
@@ -47,6 +52,7 @@ def product(slug: str):
 
 
 @bp.get("/koperasi/<slug>")
+@cached_page
 def koperasi(slug: str):
     koperasi = verified_koperasi_by_slug(slug)
     filters = queries.ListingFilters.from_args(request.args)
@@ -56,6 +62,7 @@ def koperasi(slug: str):
 
 
 @bp.get("/pesantren/<slug>")
+@cached_page
 def pesantren(slug: str):
     pesantren = pesantren_by_slug(slug)
     filters = queries.ListingFilters.from_args(request.args)
@@ -65,11 +72,13 @@ def pesantren(slug: str):
 
 
 @bp.get("/wilayah")
+@cached_page
 def regions():
     return render_template("storefront/regions.html", counts=queries.region_counts())
 
 
 @bp.get("/wilayah/<code>")
+@cached_page
 def region(code: str):
     region = REGIONS_BY_CODE.get(code)
     if region is None:

@@ -26,7 +26,8 @@ def upgrade():
     sa.Column('dispatched_at', sa.DateTime(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.String(length=500), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_event'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_event')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('outbox_event', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_event_pending', ['dispatched_at', 'id'], unique=False)

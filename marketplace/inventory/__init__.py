@@ -1,0 +1,1 @@
+"""Inventory: warehouses, stock per variant and warehouse, reservations, allocations and the stock ledger."""

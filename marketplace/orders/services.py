@@ -1,0 +1,165 @@
+"""Order life: belum bayar → dikemas (paid) → dikirim (courier + resi) → selesai; dibatalkan before payment or
+by expiry; dana dikembalikan when a paid order is cancelled before shipping. Stock moves only through inventory."""
+
+import re
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from marketplace.core.errors import NotFound, ValidationError
+from marketplace.core.timeutil import utcnow
+from marketplace.extensions import db
+from marketplace.inventory import services as inventory
+from marketplace.orders.models import Order, OrderStatus, OrderStatusChange
+from marketplace.outbox import services as outbox
+
+ALLOWED = {
+    OrderStatus.UNPAID: {OrderStatus.PACKING, OrderStatus.CANCELLED},
+    OrderStatus.PACKING: {OrderStatus.SHIPPED, OrderStatus.REFUNDED},
+    OrderStatus.SHIPPED: {OrderStatus.COMPLETED},
+    OrderStatus.COMPLETED: set(),
+    OrderStatus.CANCELLED: {OrderStatus.REFUNDED},  # only when a payment arrives after the order expired
+    OrderStatus.REFUNDED: set(),
+}
+
+
+class InvalidTransition(ValidationError):
+    code = "invalid_transition"
+
+
+def record_created(order: Order) -> None:
+    db.session.add(OrderStatusChange(order=order, from_status=None, to_status=OrderStatus.UNPAID,
+                                     note=_("Pesanan dibuat")))
+
+
+def _transition(order: Order, to: OrderStatus, note: str = "", user_id: int | None = None) -> None:
+    if to not in ALLOWED[order.status]:
+        raise InvalidTransition(_("Pesanan %(number)s berstatus %(status)s dan tidak bisa diubah menjadi %(to)s.",
+                                  number=order.number, status=order.status_label,
+                                  to=str(_status_label(to))))
+    db.session.add(OrderStatusChange(order=order, from_status=order.status, to_status=to, note=note[:300],
+                                     user_id=user_id))
+    order.status = to
+    outbox.record("order.status_changed", order_id=order.id, status=to.value)
+
+
+def _status_label(status: OrderStatus) -> str:
+    from marketplace.orders.models import STATUS_LABELS
+
+    return str(STATUS_LABELS[status])
+
+
+def mark_paid(order: Order, now: datetime | None = None) -> bool:
+    """Payment confirmed (webhook or server-side retrieve). False if the order was no longer waiting for it."""
+    if order.status != OrderStatus.UNPAID:
+        return False
+    _transition(order, OrderStatus.PACKING, _("Pembayaran diterima"))
+    order.paid_at = now or utcnow()
+    outbox.record("order.paid", order_id=order.id)
+    return True
+
+
+def cancel_unpaid(order: Order, note: str, user_id: int | None = None) -> None:
+    """Cancels an order nobody paid for and gives its stock back."""
+    _transition(order, OrderStatus.CANCELLED, note, user_id)
+    inventory.deallocate_lines([line.id for line in order.lines], reference=order.number)
+    db.session.flush()
+
+
+def cancel_by_buyer(order: Order, user_id: int) -> Order:
+    if order.status != OrderStatus.UNPAID:
+        raise InvalidTransition(_("Pesanan yang sudah dibayar hanya bisa dibatalkan oleh penjual."))
+    cancel_unpaid(order, _("Dibatalkan pembeli"), user_id)
+    return order
+
+
+def refund_paid(order: Order, note: str, user_id: int | None = None) -> Order:
+    """A paid order cancelled before shipping: stock goes back and the order's full amount is refunded."""
+    from marketplace.payments import services as payments
+
+    if OrderStatus.REFUNDED not in ALLOWED[order.status]:
+        _transition(order, OrderStatus.REFUNDED, note, user_id)  # raises the clear message
+    payments.refund_order(order)  # the network call first: no stock row is locked while we wait for it
+    _transition(order, OrderStatus.REFUNDED, note, user_id)
+    inventory.deallocate_lines([line.id for line in order.lines], reference=order.number)
+    db.session.flush()
+    return order
+
+
+def cancel_by_seller(order: Order, user_id: int, reason: str = "") -> Order:
+    note = reason.strip() or _("Dibatalkan penjual")
+    if order.status == OrderStatus.UNPAID:
+        cancel_unpaid(order, note, user_id)
+    elif order.status == OrderStatus.PACKING:
+        refund_paid(order, note, user_id)
+    else:
+        raise InvalidTransition(_("Pesanan yang sudah dikirim tidak bisa dibatalkan."))
+    return order
+
+
+def ship(order: Order, tracking_number: str, user_id: int | None = None) -> Order:
+    tracking_number = tracking_number.strip().upper()
+    if not re.fullmatch(r"[A-Z0-9-]{8,40}", tracking_number):
+        raise ValidationError(_("Nomor resi harus 8–40 huruf/angka."), field="tracking_number")
+    _transition(order, OrderStatus.SHIPPED, _("Dikirim dengan resi %(resi)s", resi=tracking_number), user_id)
+    order.tracking_number = tracking_number
+    inventory.fulfil_lines([line.id for line in order.lines], reference=order.number)
+    db.session.flush()
+    return order
+
+
+def confirm_received(order: Order, user_id: int) -> Order:
+    _transition(order, OrderStatus.COMPLETED, _("Pesanan diterima pembeli"), user_id)
+    db.session.flush()
+    return order
+
+
+def expire_unpaid(now: datetime | None = None, limit: int = 200) -> list[str]:
+    """Cancels orders still unpaid at their deadline and releases their stock. Safe to run twice: an order that
+    is no longer unpaid is skipped (its row is locked first, so a payment arriving now wins or loses cleanly)."""
+    now = now or utcnow()
+    ids = list(db.session.scalars(
+        select(Order.id).where(Order.status == OrderStatus.UNPAID, Order.payment_due_at <= now)
+        .order_by(Order.id).limit(limit)
+    ))
+    expired = []
+    for order_id in ids:
+        query = select(Order).where(Order.id == order_id).execution_options(populate_existing=True)
+        if db.engine.dialect.name == "postgresql":
+            query = query.with_for_update()
+        order = db.session.scalar(query)
+        if order.status == OrderStatus.UNPAID:
+            cancel_unpaid(order, _("Batas waktu pembayaran habis"))
+            expired.append(order.number)
+    return expired
+
+
+def orders_of_buyer(user_id: int) -> list[Order]:
+    return list(db.session.scalars(
+        select(Order).where(Order.user_id == user_id).order_by(Order.created_at.desc(), Order.id.desc())
+        .options(selectinload(Order.lines), selectinload(Order.koperasi)).limit(200)
+    ))
+
+
+def order_for_buyer(user_id: int, number: str) -> Order:
+    order = db.session.scalar(select(Order).where(Order.number == number, Order.user_id == user_id))
+    if order is None:
+        raise NotFound(_("Pesanan tidak ditemukan."))
+    return order
+
+
+def orders_of_koperasi(koperasi_id: int, status: OrderStatus | None = None) -> list[Order]:
+    query = select(Order).where(Order.koperasi_id == koperasi_id)
+    if status:
+        query = query.where(Order.status == status)
+    return list(db.session.scalars(query.order_by(Order.created_at.desc(), Order.id.desc())
+                                   .options(selectinload(Order.lines)).limit(200)))
+
+
+def order_for_koperasi(koperasi_id: int, number: str) -> Order:
+    order = db.session.scalar(select(Order).where(Order.number == number, Order.koperasi_id == koperasi_id))
+    if order is None:
+        raise NotFound(_("Pesanan tidak ditemukan."))
+    return order

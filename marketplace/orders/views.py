@@ -1,0 +1,114 @@
+"""Buyer order pages (/pesanan) and the koperasi's order desk (/seller/<slug>/pesanan)."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.checkout.addresses import format_address
+from marketplace.checkout.models import COURIER_NAMES, Courier
+from marketplace.core.errors import DomainError
+from marketplace.extensions import db
+from marketplace.koperasi.models import Role
+from marketplace.koperasi.services import membership_for
+from marketplace.orders import (
+    notifications,  # noqa: F401  (registers the outbox handlers)
+    services,
+)
+from marketplace.orders.models import STATUS_LABELS, OrderStatus
+from marketplace.payments.gateway import GatewayError
+
+bp = Blueprint("orders", __name__)
+
+
+@bp.app_template_filter("courier")
+def courier_name(code: str) -> str:
+    try:
+        return COURIER_NAMES[Courier(code)]
+    except ValueError:
+        return code
+
+
+@bp.app_template_filter("address")
+def address_text(address: dict) -> str:
+    return format_address(address or {})
+
+
+def _apply(action, success: str, target: str):
+    try:
+        action()
+        db.session.commit()
+        flash(success, "success")
+    except (DomainError, GatewayError) as error:
+        db.session.rollback()
+        flash(getattr(error, "message", None) or _("Gagal menghubungi layanan pembayaran. Coba lagi."), "error")
+    return redirect(target)
+
+
+@bp.get("/pesanan")
+@login_required
+def index():
+    return render_template("orders/list.html", orders=services.orders_of_buyer(current_user.id))
+
+
+@bp.get("/pesanan/<number>")
+@login_required
+def detail(number: str):
+    order = services.order_for_buyer(current_user.id, number)
+    return render_template("orders/detail.html", order=order, seller_view=False)
+
+
+@bp.post("/pesanan/<number>/batal")
+@login_required
+def cancel(number: str):
+    order = services.order_for_buyer(current_user.id, number)
+    return _apply(lambda: services.cancel_by_buyer(order, current_user.id), _("Pesanan dibatalkan."),
+                  url_for("orders.detail", number=number))
+
+
+@bp.post("/pesanan/<number>/diterima")
+@login_required
+def received(number: str):
+    order = services.order_for_buyer(current_user.id, number)
+    return _apply(lambda: services.confirm_received(order, current_user.id), _("Terima kasih! Pesanan selesai."),
+                  url_for("orders.detail", number=number))
+
+
+_ORDER_ROLES = {Role.ORDERS, Role.ADMIN}
+
+
+@bp.get("/seller/<slug>/pesanan")
+@login_required
+def seller_index(slug: str):
+    membership = membership_for(current_user, slug, _ORDER_ROLES)
+    status = request.args.get("status")
+    status = OrderStatus(status) if status in {s.value for s in OrderStatus} else None
+    orders = services.orders_of_koperasi(membership.koperasi_id, status)
+    return render_template("orders/seller_list.html", koperasi=membership.koperasi, orders=orders, status=status,
+                           statuses=STATUS_LABELS)
+
+
+@bp.get("/seller/<slug>/pesanan/<number>")
+@login_required
+def seller_detail(slug: str, number: str):
+    membership = membership_for(current_user, slug, _ORDER_ROLES)
+    order = services.order_for_koperasi(membership.koperasi_id, number)
+    return render_template("orders/detail.html", order=order, seller_view=True, koperasi=membership.koperasi)
+
+
+@bp.post("/seller/<slug>/pesanan/<number>/kirim")
+@login_required
+def seller_ship(slug: str, number: str):
+    membership = membership_for(current_user, slug, _ORDER_ROLES)
+    order = services.order_for_koperasi(membership.koperasi_id, number)
+    return _apply(lambda: services.ship(order, request.form.get("tracking_number", ""), current_user.id),
+                  _("Pesanan ditandai dikirim."), url_for("orders.seller_detail", slug=slug, number=number))
+
+
+@bp.post("/seller/<slug>/pesanan/<number>/batal")
+@login_required
+def seller_cancel(slug: str, number: str):
+    membership = membership_for(current_user, slug, _ORDER_ROLES)
+    order = services.order_for_koperasi(membership.koperasi_id, number)
+    return _apply(lambda: services.cancel_by_seller(order, current_user.id, request.form.get("reason", "")),
+                  _("Pesanan dibatalkan; stok dikembalikan."),
+                  url_for("orders.seller_detail", slug=slug, number=number))

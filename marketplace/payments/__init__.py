@@ -1,0 +1,1 @@
+"""Payments: one payment per checkout, behind a gateway interface (Stripe today), confirmed by signed webhooks."""

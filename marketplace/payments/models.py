@@ -1,0 +1,57 @@
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.core.timeutil import utcnow
+from marketplace.extensions import db
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # the last attempt failed; the buyer may try another card until the orders expire
+    CANCELLED = "cancelled"
+
+
+class Payment(db.Model):
+    """One payment for the whole cart (all the koperasi orders of one checkout)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkout_token: Mapped[str] = mapped_column(String(64), unique=True)
+    gateway: Mapped[str] = mapped_column(String(16), default="stripe")
+    amount: Mapped[int]  # rupiah
+    currency: Mapped[str] = mapped_column(String(3), default="idr")
+    status: Mapped[PaymentStatus] = mapped_column(
+        Enum(PaymentStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=PaymentStatus.PENDING,
+    )
+    intent_id: Mapped[str | None] = mapped_column(String(120), unique=True)
+    client_secret: Mapped[str | None] = mapped_column(String(200))
+    failure_message: Mapped[str | None] = mapped_column(String(300))
+    refunded_amount: Mapped[int] = mapped_column(default=0)
+    attempt: Mapped[int] = mapped_column(default=1)  # a new intent after a declined card (part of its key)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    succeeded_at: Mapped[datetime | None]
+
+
+class PaymentEvent(db.Model):
+    """Each gateway event exactly once: stored by its id before it has any effect."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gateway: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(120), unique=True)
+    type: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(40), default="")
+
+
+class Refund(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(db.ForeignKey("payment.id"), index=True)
+    order_id: Mapped[int] = mapped_column(db.ForeignKey("order.id"), unique=True)
+    amount: Mapped[int]
+    gateway_refund_id: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,164 @@
+"""Payments: one per checkout. An order becomes paid only when the gateway says so — a signature-verified webhook
+or a server-side retrieve — never because the browser said so. Every gateway event takes effect once."""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace.core.errors import NotFound, ValidationError
+from marketplace.core.timeutil import utcnow
+from marketplace.extensions import db
+from marketplace.orders import services as orders_service
+from marketplace.orders.models import Order, OrderStatus
+from marketplace.payments.gateway import GatewayError, GatewayEvent, Intent, get_gateway
+from marketplace.payments.models import Payment, PaymentEvent, PaymentStatus, Refund
+
+
+class PaymentFailed(ValidationError):
+    code = "payment_failed"
+
+
+def orders_of(payment: Payment) -> list[Order]:
+    return list(db.session.scalars(select(Order).where(Order.payment_id == payment.id).order_by(Order.id)))
+
+
+def _lock(payment: Payment) -> Payment:
+    query = select(Payment).where(Payment.id == payment.id).execution_options(populate_existing=True)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return db.session.scalar(query)
+
+
+def is_payable(payment: Payment) -> bool:
+    return payment.status != PaymentStatus.SUCCEEDED and any(o.status == OrderStatus.UNPAID for o in orders_of(payment))
+
+
+def ensure_intent(payment: Payment) -> Payment:
+    """Creates the gateway's payment intent once (an idempotency key per attempt makes a retry return the same
+    intent). Called outside any stock lock."""
+    if payment.intent_id or not is_payable(payment):
+        return payment
+    intent = get_gateway().create_intent(
+        payment.amount, payment.currency,
+        {"opop_payment_id": str(payment.id), "checkout_token": payment.checkout_token},
+        f"opop-payment-{payment.id}-{payment.attempt}",
+    )
+    payment.intent_id, payment.client_secret = intent.id, intent.client_secret
+    db.session.flush()
+    return payment
+
+
+def pay(payment: Payment, payment_method: str) -> Payment:
+    """Confirms the intent with a payment method made by Stripe.js (or a test card). A declined card is
+    recorded; the orders stay unpaid and the buyer may try another card until the payment deadline."""
+    if not is_payable(payment):
+        raise PaymentFailed(_("Pesanan ini tidak menunggu pembayaran."))
+    if not payment_method or not payment_method.startswith(("pm_", "card_", "src_")):
+        raise PaymentFailed(_("Metode pembayaran tidak valid."))
+    if payment.status == PaymentStatus.FAILED:
+        payment.attempt += 1  # a declined intent is done with; start a fresh one
+        payment.intent_id = payment.client_secret = None
+    ensure_intent(payment)
+    try:
+        intent = get_gateway().confirm(payment.intent_id, payment_method,
+                                       f"opop-payment-{payment.id}-{payment.attempt}")
+    except GatewayError as error:
+        payment.status = PaymentStatus.FAILED
+        payment.failure_message = (_("Kartu ditolak.") if error.declined else _("Pembayaran gagal diproses."))
+        db.session.flush()
+        return payment
+    if intent.status == "requires_payment_method":
+        payment.status = PaymentStatus.FAILED
+        payment.failure_message = _("Kartu ditolak.")
+    db.session.flush()
+    return payment
+
+
+def _succeeded(payment: Payment, intent: Intent) -> str:
+    payment = _lock(payment)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return "already_paid"
+    if intent.amount != payment.amount or intent.currency.lower() != payment.currency:
+        return "amount_mismatch"
+    payment.status, payment.succeeded_at, payment.intent_id = PaymentStatus.SUCCEEDED, utcnow(), intent.id
+    payment.failure_message = None
+    for order in orders_of(payment):
+        if not orders_service.mark_paid(order) and order.status == OrderStatus.CANCELLED:
+            # Paid after the deadline cancelled it: the stock is gone, so the money goes back.
+            orders_service.refund_paid(order, _("Pembayaran diterima setelah batas waktu; dana dikembalikan"))
+    db.session.flush()
+    return "paid"
+
+
+def _failed(payment: Payment, intent: Intent) -> str:
+    payment = _lock(payment)
+    if payment.status == PaymentStatus.SUCCEEDED or intent.id != payment.intent_id:
+        return "stale"
+    payment.status = PaymentStatus.FAILED
+    payment.failure_message = _("Kartu ditolak.")
+    db.session.flush()
+    return "failed"
+
+
+def apply_intent(payment: Payment, intent: Intent) -> str:
+    if intent.status == "succeeded":
+        return _succeeded(payment, intent)
+    if intent.status in ("requires_payment_method", "canceled") and intent.failure_message:
+        return _failed(payment, intent)
+    return "pending"
+
+
+def refresh(payment: Payment) -> Payment:
+    """Server-side retrieve: asks the gateway for the intent's state (the webhook may be late)."""
+    if payment.intent_id and payment.status != PaymentStatus.SUCCEEDED:
+        apply_intent(payment, get_gateway().retrieve(payment.intent_id))
+    return payment
+
+
+def _payment_for_intent(intent: Intent) -> Payment | None:
+    payment_id = (intent.metadata or {}).get("opop_payment_id")
+    if payment_id and payment_id.isdigit():
+        payment = db.session.get(Payment, int(payment_id))
+        if payment is not None:
+            return payment
+    return db.session.scalar(select(Payment).where(Payment.intent_id == intent.id))
+
+
+def handle_event(event: GatewayEvent) -> str:
+    """Stores the event by id first: a replay finds it and changes nothing."""
+    if db.session.scalar(select(PaymentEvent.id).where(PaymentEvent.event_id == event.id)):
+        return "duplicate"
+    stored = PaymentEvent(gateway="stripe", event_id=event.id, type=event.type, payload=event.payload)
+    db.session.add(stored)
+    db.session.flush()
+    payment = _payment_for_intent(event.intent) if event.intent else None
+    if event.type == "payment_intent.succeeded" and payment:
+        stored.outcome = _succeeded(payment, event.intent)
+    elif event.type == "payment_intent.payment_failed" and payment:
+        stored.outcome = _failed(payment, event.intent)
+    else:
+        stored.outcome = "ignored"
+    db.session.flush()
+    return stored.outcome
+
+
+def refund_order(order: Order) -> Refund:
+    """Refunds one order's full amount from the cart's payment (once per order)."""
+    existing = db.session.scalar(select(Refund).where(Refund.order_id == order.id))
+    if existing:
+        return existing
+    payment = db.session.get(Payment, order.payment_id)
+    if payment is None or payment.status != PaymentStatus.SUCCEEDED:
+        raise ValidationError(_("Pesanan ini belum dibayar, tidak ada dana untuk dikembalikan."))
+    gateway_id = get_gateway().refund(payment.intent_id, order.total, f"opop-refund-order-{order.id}")
+    refund = Refund(payment_id=payment.id, order_id=order.id, amount=order.total, gateway_refund_id=gateway_id)
+    payment.refunded_amount += order.total
+    db.session.add(refund)
+    db.session.flush()
+    return refund
+
+
+def payment_for_buyer(token: str, user_id: int) -> Payment:
+    payment = db.session.scalar(select(Payment).where(Payment.checkout_token == token))
+    if payment is None or any(o.user_id != user_id for o in orders_of(payment)):
+        raise NotFound(_("Pembayaran tidak ditemukan."))
+    return payment

@@ -1,0 +1,76 @@
+"""Payment pages and the gateway webhook."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.core.errors import ValidationError
+from marketplace.extensions import csrf, db
+from marketplace.payments import services
+from marketplace.payments.gateway import GatewayError, InvalidSignature, get_gateway
+from marketplace.payments.models import PaymentStatus
+
+bp = Blueprint("payments", __name__, url_prefix="/pembayaran")
+
+TEST_CARDS = (("pm_card_visa", "Visa 4242 — berhasil"), ("pm_card_chargeCustomerFail", "Visa 0341 — ditolak"))
+
+
+def _render(payment, status: int = 200):
+    orders = services.orders_of(payment)
+    return render_template(
+        "payments/pay.html", payment=payment, orders=orders, payable=services.is_payable(payment),
+        stripe_js_url=current_app.config["STRIPE_JS_URL"],
+        publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
+        test_cards=TEST_CARDS if current_app.config["STRIPE_SECRET_KEY"].startswith("sk_test") else (),
+    ), status
+
+
+@bp.get("/<token>")
+@login_required
+def pay(token: str):
+    payment = services.payment_for_buyer(token, current_user.id)
+    try:
+        services.ensure_intent(payment)
+        services.refresh(payment)
+        db.session.commit()
+    except GatewayError:
+        db.session.rollback()
+        flash(_("Layanan pembayaran sedang tidak bisa dihubungi. Coba lagi sebentar lagi."), "error")
+    return _render(payment)
+
+
+@bp.post("/<token>/bayar")
+@login_required
+def submit(token: str):
+    payment = services.payment_for_buyer(token, current_user.id)
+    try:
+        services.pay(payment, request.form.get("payment_method", ""))
+        db.session.commit()
+    except (ValidationError, GatewayError) as error:
+        db.session.rollback()
+        flash(getattr(error, "message", None) or _("Pembayaran gagal diproses."), "error")
+        return redirect(url_for("payments.pay", token=token))
+    if payment.status == PaymentStatus.FAILED:
+        flash(payment.failure_message or _("Pembayaran gagal."), "error")
+        return redirect(url_for("payments.pay", token=token))
+    return redirect(url_for("payments.pay", token=token, cek=1))
+
+
+@bp.post("/webhook/stripe")
+@csrf.exempt
+def stripe_webhook():
+    try:
+        event = get_gateway().parse_event(request.get_data(), request.headers.get("Stripe-Signature"))
+    except (InvalidSignature, ValueError, KeyError):
+        abort(400)
+    try:
+        outcome = services.handle_event(event)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same event delivered twice at once: the other delivery applied it
+        outcome = "duplicate"
+    return {"received": True, "outcome": outcome}
+
+
+from marketplace.payments import cli  # noqa: E402,F401  (adds `flask payments register-webhook` to this blueprint)
