@@ -28,7 +28,8 @@ def reindex_products(product_ids: Iterable[int]) -> int:
 
 def rebuild(procs: int = 1, progress: Callable[[int], None] = lambda n: None) -> BuildStats:
     """Builds a fresh index from the database and swaps it in; search keeps answering from the old one meanwhile.
-    Changes committed while the rebuild was reading are replayed into the new index from the outbox."""
+    Changes committed while the rebuild was reading are replayed into the new index from the outbox. The session
+    is emptied chunk by chunk (constant memory): objects the caller held must be loaded again."""
     started = utcnow() - timedelta(seconds=2)
     stats = build_index(index_base(), all_documents(), procs=procs, progress=progress)
     events = db.session.scalars(
