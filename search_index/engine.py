@@ -111,10 +111,12 @@ class WhooshSearchEngine:
             for term in analyze(completion):
                 boosts.setdefault(term, 4.0 if rank == 0 else 1.0)  # the most frequent completion leads
         last_terms = [(state.postings("text", t), boost) for t, boost in boosts.items()]
-        candidates = set().union(*(p.keys() for p, _b in last_terms)) - state.deleted
         lead_parsed = parse(" ".join(lead))
         if lead_parsed.searchable:
-            candidates &= matching_docs(state, lead_parsed)
+            candidates = set().union(*(p.keys() for p, _b in last_terms)) & matching_docs(state, lead_parsed)
+        else:  # products for the most frequent completion only: a two-letter prefix would otherwise score thousands
+            top_terms = analyze(completions[0])
+            candidates = set().union(*(state.postings("text", t).keys() for t in top_terms)) - state.deleted
         scoring = last_terms + scoring_terms(state, lead_parsed)
         scores = bm25_scores(
             scoring, candidates, state.columns["text_length"], state.average_length, state.live_count

@@ -6,7 +6,7 @@ import math
 import re
 from html import escape
 
-from search_index.analysis import TOKEN_PATTERN, index_term
+from search_index.analysis import TOKEN_PATTERN, index_term, synonyms
 
 K1, B = 1.2, 0.75
 _TOKEN = re.compile(TOKEN_PATTERN)
@@ -62,10 +62,27 @@ def bm25_scores(
     return scores
 
 
+def _could_match(terms: set[str]):
+    """A cheap test that rules out most words before stemming them: an affixed word still contains its root
+    (less the first letter, which a prefix may replace: "memukul" → "pukul"); synonyms are checked by name."""
+    if not terms:
+        return lambda word: False
+    cores = [t[1:] for t in terms if len(t) >= 4]
+    short = [t for t in terms if len(t) < 4]
+    synonyms_of_terms = {word for word, canonical in synonyms().items() if canonical in terms}
+    if short:
+        return lambda word: True
+    return lambda word: word in synonyms_of_terms or any(core in word for core in cores)
+
+
 def highlight_html(text: str, terms: set[str], window: int | None = None) -> str:
     """Escaped text with every word whose index term is in ``terms`` wrapped in <mark>; with ``window``, only
     about that many characters around the first match (or from the start when nothing matches)."""
-    matches = [(m.start(), m.end()) for m in _TOKEN.finditer(text) if terms and index_term(m.group()) in terms]
+    maybe = _could_match(terms)
+    matches = [
+        (m.start(), m.end()) for m in _TOKEN.finditer(text)
+        if terms and maybe(m.group().lower()) and index_term(m.group()) in terms
+    ]
     start, end = 0, len(text)
     if window is not None and len(text) > window:
         first = matches[0][0] if matches else 0
