@@ -63,3 +63,9 @@
   });
   document.addEventListener('click', function (e) { if (!form.contains(e.target)) { close(); } });
 })();
+
+// On wide screens the result filters sit in a sidebar: show them open.
+(function () {
+  var facets = document.querySelector('details.facets');
+  if (facets && window.matchMedia && window.matchMedia('(min-width: 960px)').matches) { facets.open = true; }
+})();
