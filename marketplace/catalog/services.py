@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace.catalog.changes import product_changed
 from marketplace.catalog.models import (
     Category,
     Certification,
@@ -52,6 +53,7 @@ def create_product(
     )
     db.session.add(product)
     db.session.flush()
+    product_changed(product)
     return product
 
 
@@ -82,6 +84,7 @@ def add_variant(
     )
     db.session.add(variant)
     db.session.flush()
+    product_changed(product)
     return variant
 
 
@@ -95,4 +98,5 @@ def set_certification(
     else:
         cert.number, cert.valid_until = number, valid_until
     db.session.flush()
+    product_changed(product)
     return cert

@@ -17,9 +17,10 @@ def register_web(app: Flask) -> None:
     from marketplace.orders.views import bp as orders_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.seller.views import bp as seller_bp
+    from marketplace.storefront.search_views import bp as search_bp
     from marketplace.storefront.views import bp as storefront_bp
 
-    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, checkout_bp, orders_bp, payments_bp):
+    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, checkout_bp, orders_bp, payments_bp, search_bp):
         app.register_blueprint(blueprint)
 
     from marketplace.storefront.cache import init_page_cache
