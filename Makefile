@@ -20,6 +20,7 @@ translations: $(VENV)/.installed
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed
+	$(BIN)/flask search rebuild
 	$(BIN)/honcho --procfile Procfile start
 
 test: setup

@@ -50,6 +50,9 @@ def create_app(profile: str | None = None, **overrides) -> Flask:
     from marketplace.cli import register_cli
 
     register_cli(app)
+    from search_index import init_app as init_search
+
+    init_search(app)
     _init_background_work(app)
     return app
 

@@ -35,6 +35,7 @@ class ListingFilters:
     price_min: int | None = None
     price_max: int | None = None
     sort: str = "terbaru"
+    text: str = ""  # words the name or description must contain (the fallback when the search index is down)
 
     @classmethod
     def from_args(cls, args) -> "ListingFilters":
@@ -100,6 +101,10 @@ def list_products(filters: ListingFilters, page: int = 1, per_page: int = 24) ->
                 or_(Certification.valid_until.is_(None), Certification.valid_until >= date.today()),
             )
         )
+    for word in filters.text.split()[:8]:
+        query = query.where(
+            or_(Product.name.icontains(word, autoescape=True), Product.description.icontains(word, autoescape=True))
+        )
     if filters.price_min is not None:
         query = query.where(price.c.min_price >= filters.price_min)
     if filters.price_max is not None:
@@ -124,6 +129,20 @@ def published_product(slug: str) -> Product:
     if product is None:
         raise NotFound(_("Produk tidak ditemukan."))
     return product
+
+
+def visible_products_by_ids(product_ids: list[int]) -> dict[int, Product]:
+    """Products for a page of search hits, loaded for cards in one go; anything no longer visible is left out."""
+    if not product_ids:
+        return {}
+    products = db.session.scalars(
+        _visible(select(Product)).where(Product.id.in_(product_ids)).options(*_card_options())
+    ).unique()
+    return {p.id: p for p in products}
+
+
+def all_categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
 
 
 def category_tree() -> list[Category]:

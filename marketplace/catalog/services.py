@@ -8,6 +8,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from marketplace.catalog.changes import product_changed
 from marketplace.catalog.models import (
     Category,
     Certification,
@@ -80,6 +81,7 @@ def create_product(
     )
     db.session.add(product)
     db.session.flush()
+    product_changed(product)
     return product
 
 
@@ -110,6 +112,7 @@ def add_variant(
     )
     db.session.add(variant)
     db.session.flush()
+    product_changed(product)
     return variant
 
 
@@ -137,6 +140,7 @@ def set_certification(
     else:
         cert.number, cert.valid_until = number, valid_until
     db.session.flush()
+    product_changed(product)
     return cert
 
 

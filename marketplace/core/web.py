@@ -18,9 +18,10 @@ def register_web(app: Flask) -> None:
     from marketplace.payments.views import bp as payments_bp
     from marketplace.seller.views import bp as seller_bp
     from marketplace.seller.views_members import invite_bp as seller_invite_bp
+    from marketplace.storefront.search_views import bp as search_bp
     from marketplace.storefront.views import bp as storefront_bp
 
-    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, checkout_bp, orders_bp, payments_bp,
+    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, checkout_bp, orders_bp, payments_bp, search_bp,
                       seller_invite_bp):
         app.register_blueprint(blueprint)
 

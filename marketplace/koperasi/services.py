@@ -12,6 +12,7 @@ from marketplace.core.regions import REGIONS_BY_CODE
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.koperasi.models import Koperasi, Membership, Pesantren, Role, VerificationStatus
+from marketplace.outbox.services import record
 
 _TRANSITIONS = {
     VerificationStatus.DRAFT: {VerificationStatus.SUBMITTED},
@@ -78,6 +79,8 @@ def change_status(koperasi: Koperasi, new_status: VerificationStatus) -> Koperas
             _("Status %(old)s tidak bisa diubah menjadi %(new)s.", old=koperasi.status.value, new=new_status.value)
         )
     koperasi.status = new_status
+    # Its products appear in or leave the storefront and search with it.
+    record("koperasi.changed", koperasi_id=koperasi.id)
     if new_status == VerificationStatus.VERIFIED:
         koperasi.verified_at = utcnow()
     db.session.flush()

@@ -138,7 +138,6 @@ def write_csv(header: list[str], rows: list[list]) -> bytes:
 
 def write_xlsx(header: list[str], rows: list[list]) -> bytes:
     from openpyxl import Workbook
-
     from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)

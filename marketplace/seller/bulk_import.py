@@ -287,6 +287,7 @@ def _announce(product_ids: set[int], now) -> None:
     rows.append({"topic": "catalogue.changed", "payload": {"source": "import"}, "created_at": now, "attempts": 0})
     db.session.execute(insert(OutboxEvent), rows)
     db.session.info["outbox_pending"] = True
+    db.session.info.setdefault("changed_products", set()).update(product_ids)  # catalog.changes: once per product
 
 
 def apply_plan(actor: Membership, plan: ImportPlan, progress: Progress = lambda done, total: None) -> dict:

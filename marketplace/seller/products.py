@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 
 from marketplace.catalog import images as catalog_images
 from marketplace.catalog import services as catalog
+from marketplace.catalog.changes import product_changed
 from marketplace.catalog.models import Category, CertificationKind, Product, ProductImage, ProductStatus, Variant
 from marketplace.core.errors import ValidationError
 from marketplace.core.pagination import Page
@@ -112,18 +113,21 @@ def update_variant(actor: Membership, variant: Variant, form) -> Variant:
 
 def add_image(actor: Membership, product: Product, data: bytes) -> ProductImage:
     image = catalog_images.add_product_image(product, data)
+    product_changed(product)  # the cover shown in search results may change
     audit(actor, "image.add", product.name, product_id=product.id, image_id=image.id)
     return image
 
 
 def move_image(actor: Membership, product: Product, image: ProductImage, direction: str) -> None:
     catalog_images.move_product_image(product, image, -1 if direction == "up" else 1)
+    product_changed(product)
     audit(actor, "image.move", product.name, product_id=product.id, image_id=image.id, direction=direction)
 
 
 def delete_image(actor: Membership, product: Product, image: ProductImage) -> None:
     audit(actor, "image.delete", product.name, product_id=product.id, image_id=image.id)
     catalog_images.delete_product_image(product, image)
+    product_changed(product)
 
 
 def set_certification(actor: Membership, product: Product, kind: str, number: str, valid_until: date | None):

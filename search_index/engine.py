@@ -1,0 +1,204 @@
+"""The Whoosh implementation of the search interface: matching, filters, facets, ordering, snippets."""
+
+import heapq
+import logging
+from collections import Counter
+from pathlib import Path
+
+from search_index.analysis import analyze, words
+from search_index.api import (
+    MAX_QUERY_CHARS,
+    Facets,
+    Hit,
+    SearchRequest,
+    SearchResponse,
+    SearchUnavailable,
+    Suggestions,
+)
+from search_index.query import correct, matching_docs, parse, query_terms, scoring_terms
+from search_index.reader import IndexReaderPool, ReaderState
+from search_index.schema import PRICE_BANDS, REGION_BY_NUMBER, REGION_NUMBER
+from search_index.scoring import bm25_scores, highlight_html
+
+log = logging.getLogger(__name__)
+FEW_RESULTS = 3
+SNIPPET_CHARS = 160
+_BANDS = {key: (low, high) for key, low, high in PRICE_BANDS}
+
+
+class WhooshSearchEngine:
+    def __init__(self, base: str | Path, refresh_interval: float = 0.1):
+        self.pool = IndexReaderPool(base, refresh_interval)
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        return self._guarded(self._search, request)
+
+    def suggest(self, text: str, limit: int = 8, products: int = 4) -> Suggestions:
+        return self._guarded(self._suggest, text, limit, products)
+
+    def _guarded(self, function, *args):
+        for attempt in range(2):
+            try:
+                return function(self.pool.state(), *args)
+            except SearchUnavailable:
+                raise
+            except Exception as error:  # a damaged index, or a segment closed by a refresh in another thread
+                if attempt:
+                    log.exception("search failed")
+                    raise SearchUnavailable(repr(error)) from error
+                self.pool.invalidate()
+        raise AssertionError("unreachable")
+
+    # --- searching -------------------------------------------------------------------------------------------
+
+    def _search(self, state: ReaderState, request: SearchRequest) -> SearchResponse:
+        parsed = parse(request.text)
+        if parsed.searchable:
+            matched = matching_docs(state, parsed)
+        elif not parsed.text:  # no words at all: every product (a browse page)
+            matched = set(range(len(state.columns["price"]))) - state.deleted
+        else:
+            matched = set()
+        suggestion, corrected, relaxed, fuzzy = None, False, False, False
+        if len(matched) < FEW_RESULTS and parsed.searchable:
+            corrected_text = correct(state, parsed)
+            if corrected_text:
+                fuzzy_matched = matching_docs(state, parsed, fuzzy=True)
+                if len(fuzzy_matched) > len(matched):
+                    suggestion = corrected_text
+                    if not matched:
+                        matched, corrected, fuzzy = fuzzy_matched, True, True
+        if not matched and len(parsed.searchable) > 1:
+            matched = matching_docs(state, parsed, fuzzy=fuzzy, any_word=True)
+            relaxed = bool(matched)
+
+        columns = state.columns
+        selected = _apply_filters(columns, list(matched), request) if request.has_filters else list(matched)
+        facets = _count_facets(columns, selected) if request.facets else None
+        sort = request.sort if parsed.searchable or request.sort != "relevansi" else "terbaru"
+        start = (max(1, request.page) - 1) * request.per_page
+        end = start + request.per_page
+        if sort == "relevansi":
+            scores = bm25_scores(
+                scoring_terms(state, parsed, fuzzy), selected, columns["text_length"], state.average_length,
+                state.live_count,
+            )
+            in_stock = columns["in_stock"]
+            ranked = heapq.nlargest(end, selected, key=lambda d: (in_stock[d], scores[d], -d))[start:end]
+            page = [(d, scores[d]) for d in ranked]
+        else:
+            page = [(d, None) for d in _by_column(columns, selected, sort, end)[start:end]]
+        terms = query_terms(parsed, fuzzy) if request.highlight else set()
+        hits = [_hit(state, docnum, score, terms) for docnum, score in page]
+        return SearchResponse(
+            text=parsed.text, hits=hits, total=len(selected), page=max(1, request.page),
+            per_page=request.per_page, facets=facets, suggestion=suggestion, corrected=corrected, relaxed=relaxed,
+        )
+
+    # --- autocomplete ----------------------------------------------------------------------------------------
+
+    def _suggest(self, state: ReaderState, text: str, limit: int, products: int) -> Suggestions:
+        typed = words((text or "")[:MAX_QUERY_CHARS])[-6:]
+        if not typed:
+            return Suggestions([], [])
+        prefix, lead = typed[-1], typed[:-1]
+        vocabulary = state.vocabulary()
+        completions = vocabulary.completions(prefix, 30 if lead else limit)
+        if not completions or (not lead and len(prefix) < 2):
+            return Suggestions([" ".join([*lead, c]) for c in completions[:limit]], [])
+        boosts: dict[str, float] = {}
+        for rank, completion in enumerate(completions):
+            for term in analyze(completion):
+                boosts.setdefault(term, 4.0 if rank == 0 else 1.0)  # the most frequent completion leads
+        last_terms = [(state.postings("text", t), boost) for t, boost in boosts.items()]
+        lead_parsed = parse(" ".join(lead))
+        if lead_parsed.searchable:
+            candidates = set().union(*(p.keys() for p, _b in last_terms)) & matching_docs(state, lead_parsed)
+        else:  # products for the most frequent completion only: a two-letter prefix would otherwise score thousands
+            top_terms = analyze(completions[0])
+            candidates = set().union(*(state.postings("text", t).keys() for t in top_terms)) - state.deleted
+        scoring = last_terms + scoring_terms(state, lead_parsed)
+        scores = bm25_scores(
+            scoring, candidates, state.columns["text_length"], state.average_length, state.live_count
+        )
+        in_stock = state.columns["in_stock"]
+        best = heapq.nlargest(max(products, 20 if lead else products), candidates,
+                              key=lambda d: (in_stock[d], scores[d], -d))
+        found = [_hit(state, docnum, scores[docnum], set()) for docnum in best]
+        if lead:
+            # Complete with words that occur together with the words already typed, most frequent first.
+            seen = Counter(w for hit in found for w in set(words(hit.name)) if w.startswith(prefix))
+            completions = sorted(seen, key=lambda w: (-seen[w], -vocabulary.frequency.get(w, 0), w))
+        return Suggestions([" ".join([*lead, c]) for c in completions[:limit]], found[:products])
+
+    def invalidate(self) -> None:
+        self.pool.invalidate()
+
+
+def _apply_filters(columns: dict[str, list[int]], docs: list[int], request: SearchRequest) -> list[int]:
+    checks = []
+    if request.category_ids:
+        wanted = set(request.category_ids)
+        leaf, root = columns["category_id"], columns["category_root_id"]
+        checks.append(lambda d: leaf[d] in wanted or root[d] in wanted)
+    if request.region_codes:
+        regions = {REGION_NUMBER.get(code, -1) for code in request.region_codes}
+        region = columns["region"]
+        checks.append(lambda d: region[d] in regions)
+    if request.halal_only:
+        halal = columns["halal"]
+        checks.append(halal.__getitem__)
+    if request.in_stock_only:
+        in_stock = columns["in_stock"]
+        checks.append(in_stock.__getitem__)
+    low, high = request.price_min, request.price_max
+    if request.price_band in _BANDS:
+        band_low, band_high = _BANDS[request.price_band]
+        low = band_low if low is None else max(low, band_low)
+        high = band_high - 1 if band_high is not None and high is None else high
+    if low is not None or high is not None:
+        price, low_v, high_v = columns["price"], low or 0, high if high is not None else 1 << 40
+        checks.append(lambda d: low_v <= price[d] <= high_v)
+    for check in checks:
+        docs = [d for d in docs if check(d)]
+    return docs
+
+
+def _count_facets(columns: dict[str, list[int]], docs: list[int]) -> Facets:
+    leaf = Counter(map(columns["category_id"].__getitem__, docs))
+    root = Counter(map(columns["category_root_id"].__getitem__, docs))
+    categories = {k: v for k, v in (leaf + root).items() if k}
+    for key in set(leaf) & set(root):  # a product filed directly under a top-level category
+        if key:
+            categories[key] = max(leaf[key], root[key])
+    regions = Counter(map(columns["region"].__getitem__, docs))
+    price = columns["price"]
+    bounds = [low for _key, low, _high in PRICE_BANDS[1:]]
+    band_counts = Counter(sum(p >= b for b in bounds) for p in map(price.__getitem__, docs))
+    return Facets(
+        categories=categories,
+        regions={REGION_BY_NUMBER[k]: v for k, v in regions.most_common() if k in REGION_BY_NUMBER},
+        price_bands={PRICE_BANDS[i][0]: n for i, n in sorted(band_counts.items())},
+        halal=sum(map(columns["halal"].__getitem__, docs)),
+        in_stock=sum(map(columns["in_stock"].__getitem__, docs)),
+    )
+
+
+def _by_column(columns: dict[str, list[int]], docs: list[int], sort: str, count: int) -> list[int]:
+    """Cheapest, dearest or newest first; in-stock products before sold-out ones in every order."""
+    in_stock, price, created = columns["in_stock"], columns["price"], columns["created"]
+    if sort == "termurah":
+        return heapq.nsmallest(count, docs, key=lambda d: (-in_stock[d], price[d], d))
+    if sort == "termahal":
+        return heapq.nsmallest(count, docs, key=lambda d: (-in_stock[d], -price[d], d))
+    return heapq.nsmallest(count, docs, key=lambda d: (-in_stock[d], -created[d], -d))
+
+
+def _hit(state: ReaderState, docnum: int, score: float | None, terms: set[str]) -> Hit:
+    stored = state.searcher.stored_fields(docnum)
+    name, description = stored.get("name", ""), stored.get("description", "")
+    return Hit(
+        product_id=int(stored["id"]), slug=stored.get("slug", ""), name=name,
+        name_html=highlight_html(name, terms), snippet_html=highlight_html(description, terms, SNIPPET_CHARS),
+        price=state.columns["price"][docnum], in_stock=bool(state.columns["in_stock"][docnum]), score=score,
+    )

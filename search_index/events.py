@@ -1,0 +1,47 @@
+"""Outbox handlers: product, price, stock and seller changes become one indexing task on the ``search`` queue per
+dispatched batch. The task re-reads the products, so events only need to say which products changed."""
+
+from collections.abc import Iterable
+
+from flask import current_app
+from sqlalchemy import select
+
+from marketplace.extensions import db
+
+TOPICS = ("product.changed", "stock.changed", "koperasi.changed")
+
+
+def product_ids_from(events: Iterable) -> list[int]:
+    from marketplace.catalog.models import Product, Variant
+
+    product_ids, variant_ids, koperasi_ids = set(), set(), set()
+    for event in events:
+        payload = event.payload or {}
+        if payload.get("product_id") is not None:
+            product_ids.add(int(payload["product_id"]))
+        elif payload.get("variant_id") is not None:
+            variant_ids.add(int(payload["variant_id"]))
+        elif payload.get("koperasi_id") is not None:
+            koperasi_ids.add(int(payload["koperasi_id"]))
+    if variant_ids:
+        product_ids |= set(db.session.scalars(select(Variant.product_id).where(Variant.id.in_(variant_ids))))
+    if koperasi_ids:
+        product_ids |= set(db.session.scalars(select(Product.id).where(Product.koperasi_id.in_(koperasi_ids))))
+    return sorted(product_ids)
+
+
+def enqueue_reindex(events: list) -> None:
+    product_ids = product_ids_from(events)
+    if product_ids:
+        from workers.search_tasks import index_products  # registers the task with every Celery app
+
+        # This app's own Celery app: with several Flask apps in one process (tests) the default one may differ.
+        celery = current_app.extensions["celery"]
+        celery.tasks[index_products.name].apply_async(args=[product_ids], queue="search")
+
+
+def register_handlers() -> None:
+    from marketplace.outbox.services import on
+
+    for topic in TOPICS:
+        on(topic)(enqueue_reindex)

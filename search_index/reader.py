@@ -1,0 +1,207 @@
+"""Per-process readers. Opening an index and its first query cost hundreds of milliseconds, so each process keeps
+one searcher open and refreshes it (cheaply: unchanged segments are reused) when a commit or a rebuild happened.
+Readers take no lock, so any number of web processes read while the single writer commits.
+
+For filters, facets and sorts the reader keeps every segment's integer columns as Python lists, loaded once per
+segment and concatenated in the searcher's document order.
+"""
+
+import bisect
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from search_index.schema import COLUMN_FIELDS
+from search_index.scoring import read_postings
+from search_index.storage import IndexUnavailable, current_generation, open_current
+
+VOCABULARY_MAX_AGE = 60.0
+TERM_CACHE_SIZE = 2000
+
+
+@dataclass
+class Vocabulary:
+    """Surface words with their document frequency: autocomplete and spelling suggestions read it."""
+
+    words: list[str]
+    frequency: dict[str, int]
+    built_at: float = field(default_factory=time.monotonic)
+
+    def completions(self, prefix: str, limit: int) -> list[str]:
+        start = bisect.bisect_left(self.words, prefix)
+        end = bisect.bisect_left(self.words, prefix + "\uffff", lo=start)
+        candidates = self.words[start:end]
+        if len(candidates) > limit:
+            candidates = sorted(candidates, key=lambda w: (-self.frequency[w], w))[:limit]
+        else:
+            candidates = sorted(candidates, key=lambda w: (-self.frequency[w], w))
+        return candidates
+
+
+class ReaderState:
+    """One consistent view of the index: a searcher and the column lists that match its document numbers."""
+
+    def __init__(self, searcher, generation: Path, segment_cache: dict):
+        self.searcher = searcher
+        self.generation = generation
+        self.columns: dict[str, list[int]] = {name: [] for name in COLUMN_FIELDS}
+        self.deleted: set[int] = set()
+        self.segments = []  # (segment key, reader, offset)
+        fresh_cache = {}
+        for leaf, offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            key = (str(generation), reader.segment().segment_id())
+            values = segment_cache.get(key)
+            if values is None:
+                values = {"columns": {name: list(reader.column_reader(name)) for name in COLUMN_FIELDS},
+                          "postings": {}, "words": None}
+            fresh_cache[key] = values
+            for name in COLUMN_FIELDS:
+                self.columns[name].extend(values["columns"][name])
+            self.deleted.update(offset + d for d in reader.deleted_docs_set)
+            self.segments.append((values, reader, offset))
+        segment_cache.clear()
+        segment_cache.update(fresh_cache)
+        self.live_count = len(self.columns["price"]) - len(self.deleted)
+        lengths = self.columns["text_length"]
+        self.average_length = (sum(lengths) / len(lengths)) if lengths else 1.0
+        self._vocabulary: Vocabulary | None = None
+        self._postings: dict[tuple[str, str], dict[int, float]] = {}
+
+    def postings(self, fieldname: str, text: str) -> dict[int, float]:
+        """{docnum: weight} of a term (deleted documents may be included: subtract ``deleted``). Each segment's
+        postings are kept while the segment lives, so after a commit only the new small segment is read."""
+        key = (fieldname, text)
+        found = self._postings.get(key)
+        if found is None:
+            found, shared = {}, False
+            for values, reader, offset in self.segments:
+                cache = values["postings"]
+                local = cache.get(key)
+                if local is None:
+                    if len(cache) >= TERM_CACHE_SIZE:
+                        cache.clear()
+                    local = cache[key] = read_postings(reader, fieldname, text)
+                if not local:
+                    continue
+                if not found and offset == 0:
+                    found, shared = local, True  # the big first segment's dict, used as it is
+                else:
+                    if shared:
+                        found, shared = dict(found), False
+                    found.update((d + offset, w) for d, w in local.items())
+            self._postings[key] = found
+        return found
+
+    def docs(self, fieldname: str, text: str) -> set[int]:
+        return self.postings(fieldname, text).keys() - self.deleted
+
+    def vocabulary(self, previous: Vocabulary | None = None) -> Vocabulary:
+        if self._vocabulary is None:
+            if previous is not None and time.monotonic() - previous.built_at < VOCABULARY_MAX_AGE:
+                self._vocabulary = previous
+            else:
+                frequency: dict[str, int] = {}
+                for values, reader, _offset in self.segments:
+                    if values["words"] is None:  # per segment, so a commit only adds the new segment's words
+                        values["words"] = {
+                            term.decode("utf-8"): info.doc_frequency() for term, info in reader.iter_field("words")
+                        }
+                    for word, count in values["words"].items():
+                        frequency[word] = frequency.get(word, 0) + count
+                self._vocabulary = Vocabulary(sorted(frequency), frequency)
+        return self._vocabulary
+
+
+class IndexReaderPool:
+    """The process-wide searcher for one index directory."""
+
+    def __init__(self, base: str | Path, refresh_interval: float = 0.1):
+        self.base = Path(base)
+        self.refresh_interval = refresh_interval
+        self._lock = threading.Lock()
+        self._state: ReaderState | None = None
+        self._index = None
+        self._checked_at = 0.0
+        self._segment_cache: dict = {}
+        self._last_vocabulary: Vocabulary | None = None
+
+    def state(self) -> ReaderState:
+        """The current view, refreshed if the index changed since the last check (at most every interval)."""
+        now = time.monotonic()
+        state = self._state
+        if state is not None and now - self._checked_at < self.refresh_interval:
+            return state
+        with self._lock:
+            self._checked_at = now
+            try:
+                self._state = self._refreshed(self._state)
+            except IndexUnavailable:
+                self._close()
+                raise
+            except Exception as error:  # a damaged segment discovered while reopening
+                self._close()
+                raise IndexUnavailable(repr(error)) from error
+            return self._state
+
+    def invalidate(self) -> None:
+        """Forgets the open searcher; the next call reopens the index."""
+        with self._lock:
+            self._close()
+
+    def _refreshed(self, state: ReaderState | None) -> ReaderState:
+        generation = current_generation(self.base)
+        if state is not None and generation == state.generation:
+            if state.searcher.up_to_date():
+                return state
+            return self._new_state(_fresh_searcher(self._index, state.searcher), generation, state)
+        self._close()
+        self._index, generation = open_current(self.base)
+        return self._new_state(self._index.searcher(), generation, state)
+
+    def _new_state(self, searcher, generation: Path, previous: ReaderState | None) -> ReaderState:
+        if previous is not None and previous._vocabulary is not None:
+            self._last_vocabulary = previous._vocabulary
+        new = ReaderState(searcher, generation, self._segment_cache)
+        if self._last_vocabulary is not None:
+            new.vocabulary(self._last_vocabulary)
+        return new
+
+    def _close(self) -> None:
+        if self._state is not None:
+            try:
+                self._state.searcher.close()
+            except Exception:  # noqa: S110 - closing a damaged searcher may fail; it is discarded anyway
+                pass
+        self._state = None
+        self._index = None
+        self._segment_cache.clear()
+        self._last_vocabulary = None
+
+
+def _fresh_searcher(ix, previous):
+    """A searcher on the latest commit that reuses the previous one's open segment readers where the segment is
+    unchanged. Whoosh's own ``Searcher.refresh()`` matches segments by id only, so a segment that gained deletions
+    (an updated product) kept showing the old document; here the deletion count is part of the match."""
+    from whoosh.reading import MultiReader, SegmentReader
+    from whoosh.searching import Searcher
+
+    toc = ix._read_toc()
+    reusable = {
+        (reader.segment().segment_id(), reader.segment().deleted_count()): reader
+        for reader, _offset in previous.reader().leaf_readers()
+        if reader.segment() is not None
+    }
+    readers = []
+    for segment in toc.segments:
+        reader = reusable.pop((segment.segment_id(), segment.deleted_count()), None)
+        if reader is None:
+            reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+        reader._gen = toc.generation  # so that up_to_date() compares against this commit
+        readers.append(reader)
+    if not readers:
+        return ix.searcher()
+    reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
+    # Readers no longer needed are left to the garbage collector: a request in another thread may still use them.
+    return Searcher(reader, fromindex=ix)

@@ -1,0 +1,102 @@
+"""Matching and ranking over raw postings. Whoosh's collector walks every matching document through several
+Python calls; reading a term's postings a block at a time into a dict and doing the rest with set operations and
+one BM25 loop is several times faster, and the per-segment postings can be kept between commits."""
+
+import math
+import re
+from html import escape
+
+from search_index.analysis import TOKEN_PATTERN, index_term, synonyms
+
+K1, B = 1.2, 0.75
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+def read_postings(reader, fieldname: str, text: str) -> dict[int, float]:
+    """{segment docnum: weight} for one term in one segment, deleted documents included (filtered later)."""
+    try:
+        matcher = reader.postings(fieldname, text)
+    except Exception:  # the term is not in this segment
+        return {}
+    while hasattr(matcher, "child"):  # unwrap the deletion filter: callers drop deleted documents themselves
+        matcher = matcher.child
+    postings: dict[int, float] = {}
+    if not hasattr(matcher, "_read_ids"):  # not a W3 leaf matcher: the generic, slower path
+        while matcher.is_active():
+            postings[matcher.id()] = matcher.weight()
+            matcher.next()
+        return postings
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
+        postings.update(zip(matcher._ids, matcher._weights, strict=False))
+        matcher._next_block()
+    return postings
+
+
+def bm25_scores(
+    term_postings: list[tuple[dict[int, float], float]], candidates, lengths: list[int], average_length: float,
+    live_count: int,
+) -> dict[int, float]:
+    """BM25 score of each candidate over the given (postings, boost) terms."""
+    scores = dict.fromkeys(candidates, 0.0)
+    for postings, boost in term_postings:
+        if not postings:
+            continue
+        frequency = len(postings)
+        idf = boost * math.log(1 + (live_count - frequency + 0.5) / (frequency + 0.5))
+        top = idf * (K1 + 1)
+        norm_a, norm_b = K1 * (1 - B), K1 * B / (average_length or 1)
+        if len(postings) < len(scores):
+            for doc, weight in postings.items():
+                if doc in scores:
+                    scores[doc] += top * weight / (weight + norm_a + norm_b * lengths[doc])
+        else:
+            get = postings.get
+            for doc in scores:
+                weight = get(doc)
+                if weight:
+                    scores[doc] += top * weight / (weight + norm_a + norm_b * lengths[doc])
+    return scores
+
+
+def _could_match(terms: set[str]):
+    """A cheap test that rules out most words before stemming them: an affixed word still contains its root
+    (less the first letter, which a prefix may replace: "memukul" → "pukul"); synonyms are checked by name."""
+    if not terms:
+        return lambda word: False
+    cores = [t[1:] for t in terms if len(t) >= 4]
+    short = [t for t in terms if len(t) < 4]
+    synonyms_of_terms = {word for word, canonical in synonyms().items() if canonical in terms}
+    if short:
+        return lambda word: True
+    return lambda word: word in synonyms_of_terms or any(core in word for core in cores)
+
+
+def highlight_html(text: str, terms: set[str], window: int | None = None) -> str:
+    """Escaped text with every word whose index term is in ``terms`` wrapped in <mark>; with ``window``, only
+    about that many characters around the first match (or from the start when nothing matches)."""
+    maybe = _could_match(terms)
+    matches = [
+        (m.start(), m.end()) for m in _TOKEN.finditer(text)
+        if terms and maybe(m.group().lower()) and index_term(m.group()) in terms
+    ]
+    start, end = 0, len(text)
+    if window is not None and len(text) > window:
+        first = matches[0][0] if matches else 0
+        start = max(0, first - window // 3)
+        start = text.rfind(" ", 0, start) + 1 if start else 0
+        end = min(len(text), start + window)
+        space = text.rfind(" ", start, end)
+        end = space if end < len(text) and space > start else end
+    parts, cursor = [], start
+    for m_start, m_end in matches:
+        if m_start < start or m_end > end:
+            continue
+        parts.append(escape(text[cursor:m_start], quote=False))
+        parts.append(f"<mark>{escape(text[m_start:m_end], quote=False)}</mark>")
+        cursor = m_end
+    parts.append(escape(text[cursor:end], quote=False))
+    return ("…" if start else "") + "".join(parts) + ("…" if end < len(text) else "")

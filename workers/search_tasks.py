@@ -1,0 +1,13 @@
+from celery import shared_task
+from whoosh.index import LockError
+
+from search_index.indexing import reindex_products
+
+
+@shared_task(
+    name="search.index_products", ignore_result=True, queue="search",
+    autoretry_for=(LockError,), retry_backoff=1, max_retries=10,
+)
+def index_products(product_ids: list[int]) -> int:
+    """Re-indexes the given products from current database state (safe to run twice, in any order)."""
+    return reindex_products(product_ids)
