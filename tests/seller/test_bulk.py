@@ -278,3 +278,21 @@ def test_catalog_staff_round_trip_but_cannot_change_stock(client, db, login, mak
     html = upload(client, slug, "\n".join([text[0], changed]).encode()).get_data(as_text=True)
     assert "Peran Anda tidak boleh mengubah stok" in html
     assert snapshot()[:-1] == before[:-1]
+
+
+def test_import_job_is_safe_to_run_twice_and_records_progress(db, make_shop):
+    from marketplace.seller.bulk import run_import_job, start_import_job
+    from marketplace.seller.services import members_of
+
+    shop = make_shop()
+    owner = next(m for m in members_of(shop.koperasi.id) if m.user_id == shop.owner.id)
+    job_id = start_import_job(owner, _big_csv(1_200, stock=True), "besar.csv", 1_200).id
+    db.session.commit()
+    run_import_job(job_id)
+    job = db.session.get(ImportJob, job_id)
+    assert job.status == ImportStatus.DONE and job.processed_rows == 1_200 and job.content is None
+    assert job.summary["variants_created"] == 1_200 and job.summary["stock_changed"] == 1_200 - 30
+    variants = count(db, Variant, shop.koperasi.id)
+    run_import_job(job_id)  # a redelivered task: nothing happens twice
+    assert count(db, Variant, shop.koperasi.id) == variants
+    assert db.session.get(ImportJob, job_id).summary == job.summary
