@@ -55,7 +55,8 @@ def worker_app(tmp_path):
 
 def test_big_import_runs_in_a_real_worker_with_progress(worker_app):
     client = worker_app.test_client()
-    assert client.post("/masuk", data={"email": "pemilik@sidogiri.opop.id", "password": "rahasia123"}).status_code == 302
+    login = client.post("/masuk", data={"email": "pemilik@sidogiri.opop.id", "password": "rahasia123"})
+    assert login.status_code == 302
     slug = worker_app.config["TEST_SLUG"]
     response = client.post(f"/seller/{slug}/impor", data={"file": (io.BytesIO(_big_csv(3_000, stock=True)), "b.csv")},
                            content_type="multipart/form-data")
