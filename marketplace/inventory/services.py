@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.catalog.models import Variant
 from marketplace.core.errors import ValidationError
@@ -194,8 +195,17 @@ def purge_expired_reservations(now: datetime | None = None) -> int:
 
 def _move(stock: Stock, reason: MovementReason, *, quantity_delta: int = 0, allocated_delta: int = 0,
           reference: str = "", note: str = "", user_id: int | None = None) -> StockMovement:
-    stock.quantity += quantity_delta
-    stock.quantity_allocated += allocated_delta
+    """Atomic increments in SQL (not values computed in Python): even a caller that forgot the lock could not
+    lose an update, and the table's CHECKs (allocated ≤ quantity, nothing negative) refuse an oversell."""
+    with db.session.no_autoflush:  # ledger rows are inserted together at the next flush
+        db.session.execute(
+            update(Stock).where(Stock.id == stock.id).values(
+                quantity=Stock.quantity + quantity_delta,
+                quantity_allocated=Stock.quantity_allocated + allocated_delta, updated_at=utcnow()),
+            execution_options={"synchronize_session": False},
+        )
+    set_committed_value(stock, "quantity", stock.quantity + quantity_delta)
+    set_committed_value(stock, "quantity_allocated", stock.quantity_allocated + allocated_delta)
     movement = StockMovement(stock_id=stock.id, variant_id=stock.variant_id, quantity_delta=quantity_delta,
                              allocated_delta=allocated_delta, reason=reason, reference=reference[:80],
                              note=note[:300], user_id=user_id)
