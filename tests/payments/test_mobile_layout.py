@@ -38,7 +38,8 @@ def test_buyer_pages_fit_a_390px_phone(live_app):
     base = app.config["PUBLIC_BASE_URL"]
     pages = [f"/produk/{shop['product_slug']}", "/keranjang", "/checkout/alamat", "/checkout",
              f"/pembayaran/{token}", "/pesanan", f"/pesanan/{number}"]
-    seller_pages = [f"/seller/{shop['slug']}/pesanan", f"/seller/{shop['slug']}/pesanan/{number}"]
+    seller_pages = [f"/seller/{shop['slug']}/pesanan", f"/seller/{shop['slug']}/pesanan/{number}",
+                    f"/seller/{shop['slug']}/stok/", f"/seller/{shop['slug']}/stok/{shop['variant']}/riwayat"]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
