@@ -13,6 +13,7 @@ def register_web(app: Flask) -> None:
     from marketplace.accounts.models import User
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.checkout.views import bp as checkout_bp
+    from marketplace.inventory.views import bp as inventory_bp
     from marketplace.opop.views import bp as opop_bp
     from marketplace.orders.views import bp as orders_bp
     from marketplace.payments.views import bp as payments_bp
@@ -20,7 +21,8 @@ def register_web(app: Flask) -> None:
     from marketplace.storefront.search_views import bp as search_bp
     from marketplace.storefront.views import bp as storefront_bp
 
-    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, checkout_bp, orders_bp, payments_bp, search_bp):
+    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, checkout_bp, orders_bp, payments_bp,
+                      inventory_bp, search_bp):
         app.register_blueprint(blueprint)
 
     from marketplace.storefront.cache import init_page_cache
