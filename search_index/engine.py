@@ -113,10 +113,10 @@ class WhooshSearchEngine:
         last_terms = [(state.postings("text", t), boost) for t, boost in boosts.items()]
         lead_parsed = parse(" ".join(lead))
         if lead_parsed.searchable:
-            candidates = set().union(*(p.keys() for p, _b in last_terms)) & matching_docs(state, lead_parsed)
+            candidates = set().union(*(p.docs() for p, _b in last_terms)) & matching_docs(state, lead_parsed)
         else:  # products for the most frequent completion only: a two-letter prefix would otherwise score thousands
             top_terms = analyze(completions[0])
-            candidates = set().union(*(state.postings("text", t).keys() for t in top_terms)) - state.deleted
+            candidates = set().union(*(state.postings("text", t).docs() for t in top_terms)) - state.deleted
         scoring = last_terms + scoring_terms(state, lead_parsed)
         scores = bm25_scores(
             scoring, candidates, state.columns["text_length"], state.average_length, state.live_count
