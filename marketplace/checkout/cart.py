@@ -191,11 +191,15 @@ class CartSummary:
         return any(line.short for group in self.groups for line in group.lines)
 
 
-def summarise(cart: Cart) -> CartSummary:
+def summarise(cart: Cart, with_availability: bool = True) -> CartSummary:
     """The cart as the buyer should see it now: current prices (flagging changes since adding), availability,
-    one group per koperasi (each becomes its own shipment and order)."""
+    one group per koperasi (each becomes its own shipment and order). Completion skips availability: the
+    allocation rechecks it under the lock anyway."""
     variant_ids = [line.variant_id for line in cart.lines]
-    available = available_by_variant(variant_ids, exclude_token=cart.token)
+    if with_availability:
+        available = available_by_variant(variant_ids, exclude_token=cart.token)
+    else:
+        available = {variant_id: line.quantity for variant_id, line in zip(variant_ids, cart.lines, strict=True)}
     koperasi = {k.id: k for k in db.session.scalars(
         select(Koperasi).where(Koperasi.id.in_({line.variant.koperasi_id for line in cart.lines})))}
     groups: dict[int, KoperasiGroup] = {}

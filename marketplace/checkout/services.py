@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
+from marketplace.catalog.models import ProductStatus
 from marketplace.checkout import addresses, shipping
 from marketplace.checkout.cart import CartSummary, summarise
 from marketplace.checkout.models import Cart
@@ -19,6 +20,7 @@ from marketplace.core.errors import ValidationError
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.inventory import services as inventory
+from marketplace.koperasi.models import VerificationStatus
 from marketplace.orders import services as orders_service
 from marketplace.orders.models import Order, OrderLine, OrderStatus
 from marketplace.payments.models import Payment
@@ -81,6 +83,11 @@ def grand_total(summary: CartSummary, shipment_quotes: dict[int, ShipmentQuote])
     return summary.subtotal + sum(q.chosen.price for q in shipment_quotes.values() if q.chosen)
 
 
+def _still_sold(variant, koperasi) -> bool:
+    return (variant.is_active and variant.product.status == ProductStatus.PUBLISHED
+            and koperasi.status == VerificationStatus.VERIFIED)
+
+
 def _order_number(now: datetime) -> str:
     return f"OP{now:%y%m%d}-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _i in range(6))
 
@@ -112,13 +119,19 @@ def complete_checkout(cart: Cart, user: User, choices: dict[str, str], note: str
     if not cart.address:
         raise ValidationError(_("Isi alamat pengiriman terlebih dahulu."), field="address")
     cart.shipping_choices = {str(k): v for k, v in choices.items()}
-    summary = summarise(cart)
-    shipment_quotes = quotes(cart, summary)
+    with db.session.no_autoflush:  # the cart is written once, with completed_at, below
+        summary = summarise(cart, with_availability=False)
+        shipment_quotes = quotes(cart, summary)
     for group in summary.groups:
         quote = shipment_quotes[group.koperasi.id]
         if quote.chosen is None or quote.chosen.courier.value != choices.get(str(group.koperasi.id)):
             raise ValidationError(_("Pilih kurir untuk pesanan dari %(name)s.", name=group.koperasi.name),
                                   field="shipping")
+    gone = [item.variant.product.name for group in summary.groups for item in group.lines
+            if not _still_sold(item.variant, group.koperasi)]
+    if gone:
+        raise ValidationError(_("Produk berikut tidak dijual lagi, hapus dari keranjang: %(names)s.",
+                                names=", ".join(gone)))
     total = grand_total(summary, shipment_quotes)
     if seen_subtotal is not None and seen_subtotal != summary.subtotal:
         raise PriceChanged(_("Harga berubah sejak halaman dibuka. Periksa lagi totalnya, lalu buat pesanan."))
@@ -142,13 +155,13 @@ def complete_checkout(cart: Cart, user: User, choices: dict[str, str], note: str
                                          weight_grams=item.variant.weight_grams))
         db.session.add(order)
         orders.append(order)
+    for order in orders:
+        orders_service.record_created(order)
+    cart.completed_at = now
     db.session.flush()
     for order in orders:
         requests.extend(inventory.LineRequest(line.variant_id, line.quantity, line.id) for line in order.lines)
-        orders_service.record_created(order)
     inventory.allocate_lines(requests, token=cart.token, reference=",".join(o.number for o in orders))
-    cart.completed_at = now
-    db.session.flush()
     return CheckoutResult(orders, payment, created=True)
 
 

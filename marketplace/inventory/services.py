@@ -44,14 +44,20 @@ def create_warehouse(koperasi, name: str, region_code: str | None = None, addres
     return warehouse
 
 
-def lock_stocks(variant_ids: Iterable[int] = (), stock_ids: Iterable[int] = ()) -> list[Stock]:
-    """Locks the stock rows of these variants (or these stock ids) in primary-key order and returns them fresh."""
+def _locked_rows(variant_ids: Iterable[int], stock_ids: Iterable[int], token: str | None = None,
+                 now: datetime | None = None) -> list[tuple[Stock, int]]:
+    """Locks stock rows in primary-key order and returns them fresh, each with the units other checkouts hold
+    on it (read in the same statement, so a hot row is locked for one round trip less)."""
     variant_ids, stock_ids = sorted(set(variant_ids)), sorted(set(stock_ids))
     if not variant_ids and not stock_ids:
         return []
     condition = Stock.variant_id.in_(variant_ids) if variant_ids else Stock.id.in_(stock_ids)
+    held = select(func.coalesce(func.sum(Reservation.quantity), 0)).where(
+        Reservation.stock_id == Stock.id, Reservation.expires_at > (now or utcnow()))
+    if token:
+        held = held.where(Reservation.checkout_token != token)
     query = (
-        select(Stock).where(condition).order_by(Stock.id)
+        select(Stock, held.scalar_subquery()).where(condition).order_by(Stock.id)
         .options(joinedload(Stock.warehouse, innerjoin=True))
         .execution_options(populate_existing=True)
     )
@@ -59,23 +65,22 @@ def lock_stocks(variant_ids: Iterable[int] = (), stock_ids: Iterable[int] = ()) 
         query = query.with_for_update(of=Stock)
     else:
         db.session.execute(update(Stock).where(condition).values(quantity=Stock.quantity))
-    return list(db.session.scalars(query))
+    return [(stock, int(others)) for stock, others in db.session.execute(query)]
 
 
-def _reserved_by_others(stock_ids: list[int], token: str | None, now: datetime) -> dict[int, int]:
-    query = (
-        select(Reservation.stock_id, func.sum(Reservation.quantity))
-        .where(Reservation.stock_id.in_(stock_ids), Reservation.expires_at > now)
-        .group_by(Reservation.stock_id)
-    )
-    if token:
-        query = query.where(Reservation.checkout_token != token)
-    return {stock_id: int(total) for stock_id, total in db.session.execute(query)}
+def lock_stocks(variant_ids: Iterable[int] = (), stock_ids: Iterable[int] = ()) -> list[Stock]:
+    """Locks the stock rows of these variants (or these stock ids) in primary-key order and returns them fresh."""
+    return [stock for stock, _held in _locked_rows(variant_ids, stock_ids)]
 
 
 def _variant_info(variant_ids: Iterable[int]) -> dict[int, Variant]:
-    ids = sorted(set(variant_ids))
-    return {v.id: v for v in db.session.scalars(select(Variant).where(Variant.id.in_(ids)))} if ids else {}
+    """Variants by id; those already in the session cost no query (checkout has them loaded)."""
+    result = {}
+    for variant_id in sorted(set(variant_ids)):
+        variant = db.session.get(Variant, variant_id)
+        if variant is not None:
+            result[variant_id] = variant
+    return result
 
 
 def _label(variant: Variant | None) -> str:
@@ -93,15 +98,16 @@ def _announce(variant_ids: Iterable[int], variants: dict[int, Variant] | None = 
 
 
 def _plan(requests: list[LineRequest], token: str | None, now: datetime) -> tuple[list, dict[int, Variant]]:
-    """Under the lock: which stock rows serve which request. Raises one error listing every short line."""
-    stocks = lock_stocks(variant_ids=[r.variant_id for r in requests])
-    reserved = _reserved_by_others([s.id for s in stocks], token, now)
-    free = {s.id: max(0, s.quantity - s.quantity_allocated - reserved.get(s.id, 0)) for s in stocks}
+    """Under the lock: which stock rows serve which request. Raises one error listing every short line.
+    Everything that needs no lock is read first, so hot rows stay locked for as short a time as possible."""
+    variants = _variant_info(r.variant_id for r in requests)
+    rows = _locked_rows([r.variant_id for r in requests], (), token, now)
+    stocks = [stock for stock, _held in rows]
+    free = {s.id: max(0, s.quantity - s.quantity_allocated - held) for s, held in rows}
     by_variant: dict[int, list[Stock]] = defaultdict(list)
     for stock in stocks:
         if stock.warehouse.is_active:
             by_variant[stock.variant_id].append(stock)
-    variants = _variant_info(r.variant_id for r in requests)
     plan, shortages = [], []
     wanted: dict[int, int] = defaultdict(int)
     for request in requests:
@@ -201,6 +207,9 @@ def allocate_lines(requests: list[LineRequest], *, token: str | None = None, ref
                    reason: MovementReason = MovementReason.SALE, now: datetime | None = None) -> list[Allocation]:
     """Promises units to order lines. The checkout's own holds count as available to it and are released."""
     now = now or utcnow()
+    if token:  # the checkout's own holds never count against it, so they can go before the lock is taken
+        db.session.execute(delete(Reservation).where(Reservation.checkout_token == token))
+    _announce({r.variant_id for r in requests})  # written before the lock; undone with everything on failure
     plan, variants = _plan(requests, token, now)
     allocations = []
     for request, stock, take in plan:
@@ -208,9 +217,6 @@ def allocate_lines(requests: list[LineRequest], *, token: str | None = None, ref
         allocation = Allocation(order_line_id=request.order_line_id, stock_id=stock.id, quantity=take)
         db.session.add(allocation)
         allocations.append(allocation)
-    if token:
-        db.session.execute(delete(Reservation).where(Reservation.checkout_token == token))
-    _announce({r.variant_id for r in requests}, variants)
     db.session.flush()
     return allocations
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace.core.errors import NotFound, ValidationError
+from marketplace.core.locking import lock_rows
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.inventory import services as inventory
@@ -68,7 +69,13 @@ def cancel_unpaid(order: Order, note: str, user_id: int | None = None) -> None:
     db.session.flush()
 
 
+def _locked(order: Order) -> Order:
+    """The order re-read under its row lock: a payment, an expiry and a click may arrive at the same moment."""
+    return lock_rows(Order, [order.id])[0]
+
+
 def cancel_by_buyer(order: Order, user_id: int) -> Order:
+    order = _locked(order)
     if order.status != OrderStatus.UNPAID:
         raise InvalidTransition(_("Pesanan yang sudah dibayar hanya bisa dibatalkan oleh penjual."))
     cancel_unpaid(order, _("Dibatalkan pembeli"), user_id)
@@ -89,6 +96,7 @@ def refund_paid(order: Order, note: str, user_id: int | None = None) -> Order:
 
 
 def cancel_by_seller(order: Order, user_id: int, reason: str = "") -> Order:
+    order = _locked(order)
     note = reason.strip() or _("Dibatalkan penjual")
     if order.status == OrderStatus.UNPAID:
         cancel_unpaid(order, note, user_id)
@@ -100,6 +108,7 @@ def cancel_by_seller(order: Order, user_id: int, reason: str = "") -> Order:
 
 
 def ship(order: Order, tracking_number: str, user_id: int | None = None) -> Order:
+    order = _locked(order)
     tracking_number = tracking_number.strip().upper()
     if not re.fullmatch(r"[A-Z0-9-]{8,40}", tracking_number):
         raise ValidationError(_("Nomor resi harus 8–40 huruf/angka."), field="tracking_number")
@@ -111,6 +120,7 @@ def ship(order: Order, tracking_number: str, user_id: int | None = None) -> Orde
 
 
 def confirm_received(order: Order, user_id: int) -> Order:
+    order = _locked(order)
     _transition(order, OrderStatus.COMPLETED, _("Pesanan diterima pembeli"), user_id)
     db.session.flush()
     return order
@@ -126,10 +136,7 @@ def expire_unpaid(now: datetime | None = None, limit: int = 200) -> list[str]:
     ))
     expired = []
     for order_id in ids:
-        query = select(Order).where(Order.id == order_id).execution_options(populate_existing=True)
-        if db.engine.dialect.name == "postgresql":
-            query = query.with_for_update()
-        order = db.session.scalar(query)
+        (order,) = lock_rows(Order, [order_id])
         if order.status == OrderStatus.UNPAID:
             cancel_unpaid(order, _("Batas waktu pembayaran habis"))
             expired.append(order.number)

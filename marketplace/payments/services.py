@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.core.errors import NotFound, ValidationError
+from marketplace.core.locking import lock_rows
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.orders import services as orders_service
@@ -22,10 +23,7 @@ def orders_of(payment: Payment) -> list[Order]:
 
 
 def _lock(payment: Payment) -> Payment:
-    query = select(Payment).where(Payment.id == payment.id).execution_options(populate_existing=True)
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return db.session.scalar(query)
+    return lock_rows(Payment, [payment.id])[0]
 
 
 def is_payable(payment: Payment) -> bool:
@@ -54,6 +52,11 @@ def pay(payment: Payment, payment_method: str) -> Payment:
         raise PaymentFailed(_("Pesanan ini tidak menunggu pembayaran."))
     if not payment_method or not payment_method.startswith(("pm_", "card_", "src_")):
         raise PaymentFailed(_("Metode pembayaran tidak valid."))
+    if payment.intent_id and payment.status != PaymentStatus.FAILED:
+        # The last attempt may have failed after we answered the buyer (the webhook can still be on its way).
+        current = get_gateway().retrieve(payment.intent_id)
+        if apply_intent(payment, current) == "paid":
+            return payment
     if payment.status == PaymentStatus.FAILED:
         payment.attempt += 1  # a declined intent is done with; start a fresh one
         payment.intent_id = payment.client_secret = None
@@ -81,7 +84,9 @@ def _succeeded(payment: Payment, intent: Intent) -> str:
         return "amount_mismatch"
     payment.status, payment.succeeded_at, payment.intent_id = PaymentStatus.SUCCEEDED, utcnow(), intent.id
     payment.failure_message = None
-    for order in orders_of(payment):
+    # The orders are locked too: an expiry cancelling one right now either finishes first (and the money goes
+    # back) or waits and finds it paid.
+    for order in lock_rows(Order, [o.id for o in orders_of(payment)]):
         if not orders_service.mark_paid(order) and order.status == OrderStatus.CANCELLED:
             # Paid after the deadline cancelled it: the stock is gone, so the money goes back.
             orders_service.refund_paid(order, _("Pembayaran diterima setelah batas waktu; dana dikembalikan"))

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -13,7 +14,7 @@ from marketplace.payments.models import PaymentStatus
 
 bp = Blueprint("payments", __name__, url_prefix="/pembayaran")
 
-TEST_CARDS = (("pm_card_visa", "Visa 4242 — berhasil"), ("pm_card_chargeCustomerFail", "Visa 0341 — ditolak"))
+TEST_CARDS = (("pm_card_visa", _l("Visa 4242 — berhasil")), ("pm_card_chargeCustomerFail", _l("Visa 0341 — ditolak")))
 
 
 def _render(payment, status: int = 200):

@@ -25,7 +25,7 @@ def _token(page: str) -> str:
 
 
 def _couriers(page: str) -> dict[str, str]:
-    return dict(re.findall(r'name="kurir_(\d+)" value="(\w+)" checked', page))
+    return dict(re.findall(r'name="kurir_(\d+)" value="(\w+)"[^>]*checked', page))
 
 
 def _complete(client, page: str, **extra):
@@ -158,3 +158,17 @@ def test_seller_ships_with_resi_and_other_koperasi_cannot_see_the_order(client, 
     assert [c.to_status for c in order.history] == [OrderStatus.UNPAID, OrderStatus.PACKING, OrderStatus.SHIPPED,
                                                     OrderStatus.COMPLETED]
     assert ledger_mismatches() == []
+
+
+def test_a_product_withdrawn_after_adding_cannot_be_ordered(client, buyer, make_stocked_product):
+    from marketplace.catalog.models import ProductStatus
+
+    product = make_stocked_product(stock=(5,), name="Sambal Cumi")
+    _fill_cart(client, (product, 1))
+    client.post("/checkout/alamat", data=ADDRESS)
+    page = client.get("/checkout").get_data(as_text=True)
+    product.status = ProductStatus.ARCHIVED
+    db.session.commit()
+    response = _complete(client, page)
+    assert response.status_code == 400 and "tidak dijual lagi" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 0

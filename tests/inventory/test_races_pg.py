@@ -2,10 +2,11 @@
 the real checkout endpoint. Committed data on a scratch database (the rollback fixture would hide the races)."""
 
 import threading
+import time
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 
 from marketplace import create_app
 from marketplace.accounts.models import User
@@ -86,6 +87,9 @@ def _race(clients, tokens, koperasi_id, variant_ids, app):
         response = clients[i].post(f"/checkout/{tokens[i]}/selesai", data={f"kurir_{koperasi_id}": "jne"})
         results[i] = (response.status_code, response.get_data(as_text=True))
 
+    query = text("SELECT min(quantity - quantity_allocated) FROM stock WHERE variant_id IN :ids").bindparams(
+        bindparam("ids", expanding=True))
+
     def watch():
         # Available units as any reader sees them, sampled throughout the race: must never go below zero.
         with app.app_context():
@@ -93,10 +97,10 @@ def _race(clients, tokens, koperasi_id, variant_ids, app):
         with engine.connect() as connection:
             barrier.wait()
             while not done.is_set():
-                value = connection.execute(text("SELECT min(quantity - quantity_allocated) FROM stock "
-                                                "WHERE variant_id = ANY(:ids)"), {"ids": variant_ids}).scalar()
+                value = connection.execute(query, {"ids": variant_ids}).scalar()
                 lowest["available"] = min(lowest["available"], value)
                 connection.rollback()
+                time.sleep(0.002)
 
     threads = [threading.Thread(target=buy, args=(i,)) for i in range(len(clients))]
     watcher = threading.Thread(target=watch)
@@ -138,3 +142,20 @@ def test_two_hot_variants_bought_in_opposite_orders_do_not_deadlock(race_app):
     results, lowest = _race(clients, tokens, koperasi_id, variant_ids, race_app)
     assert not [body for code, body in results if code >= 500]
     _check_outcome(race_app, results, lowest, variant_ids, koperasi_id)
+
+
+def test_a_checkout_submitted_five_times_at_once_makes_one_order_set(race_app):
+    clients, tokens, koperasi_id, variant_ids = _prepare(race_app, "twice", {"A": 10}, lambda i: ["A"])
+    buyer_clients = []
+    with race_app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "twice0@pesantren.id"))
+        for _ in range(5):
+            client = race_app.test_client()
+            sign_in(client, user)
+            buyer_clients.append(client)
+    results, _lowest = _race(buyer_clients, [tokens[0]] * 5, koperasi_id, variant_ids, race_app)
+    assert {code for code, _body in results} == {302}
+    with race_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Order).where(Order.koperasi_id == koperasi_id)) == 1
+        stock = db.session.scalar(select(Stock).where(Stock.variant_id == variant_ids[0]))
+        assert stock.quantity_allocated == 1 and ledger_mismatches() == []

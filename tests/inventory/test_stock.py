@@ -103,3 +103,23 @@ def test_stock_cannot_be_set_negative_or_in_another_koperasis_warehouse(db, make
         inventory.set_stock(mine.variants[0], warehouse_of(mine.koperasi), -1)
     with pytest.raises(Exception, match="bukan milik"):
         inventory.set_stock(mine.variants[0], warehouse_of(theirs.koperasi), 5)
+
+
+def test_periodic_tasks_purge_expired_holds_and_expire_unpaid_orders(app, db, make_stocked_product):
+    import workers.inventory_tasks  # noqa: F401  (the worker imports these through TASK_MODULES)
+    import workers.order_tasks  # noqa: F401
+    from marketplace.orders.models import Order, OrderStatus
+
+    variant = make_stocked_product(stock=(4,)).variants[0]
+    inventory.reserve_stock("gone", [_req(variant, 2)], now=utcnow() - timedelta(minutes=30))
+    line = bare_order_line(variant, 2, "OP-LATE")
+    inventory.allocate_lines([_req(variant, 2, line.id)], reference="OP-LATE")
+    order = db.session.get(Order, line.order_id)
+    order.payment_due_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    tasks = app.extensions["celery"].tasks
+    assert tasks["inventory.purge_reservations"].apply().get() == 1
+    assert tasks["orders.expire_unpaid"].apply().get() == 1
+    assert tasks["orders.expire_unpaid"].apply().get() == 0  # safe to run twice
+    db.session.refresh(order)
+    assert order.status == OrderStatus.CANCELLED and available_by_variant([variant.id])[variant.id] == 4

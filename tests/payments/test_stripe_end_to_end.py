@@ -50,8 +50,8 @@ def _shop(app, stock: int = 5):
         db.session.flush()
         koperasi_services.add_member(koperasi, seller, Role.ORDERS)
         db.session.commit()
-        return {"product": product.id, "variant": variant.id, "buyer": buyer.id, "seller": seller.id,
-                "slug": koperasi.slug}
+        return {"product": product.id, "product_slug": product.slug, "variant": variant.id, "buyer": buyer.id,
+                "seller": seller.id, "slug": koperasi.slug}
 
 
 def _checkout(app, shop) -> tuple:
@@ -62,7 +62,7 @@ def _checkout(app, shop) -> tuple:
     client.post("/checkout/alamat", data=ADDRESS)
     page = client.get("/checkout").get_data(as_text=True)
     token = re.search(r'action="/checkout/([^/]+)/selesai"', page).group(1)
-    couriers = dict(re.findall(r'name="(kurir_\d+)" value="(\w+)" checked', page))
+    couriers = dict(re.findall(r'name="(kurir_\d+)" value="(\w+)"[^>]*checked', page))
     response = client.post(f"/checkout/{token}/selesai", data=couriers)
     assert response.status_code == 302 and response.location.endswith(f"/pembayaran/{token}")
     return client, token
@@ -175,10 +175,63 @@ def test_declined_card_leaves_the_order_unpaid_until_expiry_releases_the_stock(l
         assert db.session.scalar(select(Payment.status).where(Payment.checkout_token == token)) == \
             PaymentStatus.FAILED
         assert available_by_variant([shop["variant"]])[shop["variant"]] == 1
-        assert orders.expire_unpaid(now=utcnow() + timedelta(minutes=61)) == [order.number]
+        assert order.number in orders.expire_unpaid(now=utcnow() + timedelta(minutes=61))
         db.session.commit()
         assert db.session.scalar(select(Order.status).where(Order.checkout_token == token)) == \
             OrderStatus.CANCELLED
         assert available_by_variant([shop["variant"]])[shop["variant"]] == 3
         assert db.session.scalar(select(Cart.completed_at).where(Cart.token == token)) is not None
+        assert ledger_mismatches() == []
+
+
+def test_after_a_declined_card_another_card_pays_the_same_orders(live_app):
+    app = live_app
+    shop = _shop(app, stock=4)
+    client, token = _checkout(app, shop)
+    client.get(f"/pembayaran/{token}")
+    client.post(f"/pembayaran/{token}/bayar", data={"payment_method": "pm_card_chargeCustomerFail"})
+    with app.app_context():
+        first_intent = db.session.scalar(select(Payment.intent_id).where(Payment.checkout_token == token))
+    client.post(f"/pembayaran/{token}/bayar", data={"payment_method": "pm_card_visa"})
+
+    def paid():
+        return db.session.scalar(select(Order.status).where(Order.checkout_token == token)) == OrderStatus.PACKING
+    assert _wait(app, paid)
+    with app.app_context():
+        payment = db.session.scalar(select(Payment).where(Payment.checkout_token == token))
+        assert payment.status == PaymentStatus.SUCCEEDED and payment.intent_id != first_intent
+        assert payment.attempt == 2
+    # A late failure event for the first intent must not undo the payment.
+    assert _wait(app, lambda: db.session.scalar(select(func.count()).select_from(PaymentEvent).where(
+        PaymentEvent.type == "payment_intent.payment_failed")) >= 1)
+    with app.app_context():
+        assert db.session.scalar(select(Payment.status).where(Payment.checkout_token == token)) == \
+            PaymentStatus.SUCCEEDED
+
+
+def test_a_payment_arriving_after_expiry_is_refunded_not_oversold(live_app):
+    app = live_app
+    shop = _shop(app, stock=2)
+    client, token = _checkout(app, shop)
+    client.get(f"/pembayaran/{token}")
+    with app.app_context():
+        number = db.session.scalar(select(Order.number).where(Order.checkout_token == token))
+        assert number in orders.expire_unpaid(now=utcnow() + timedelta(minutes=61))
+        db.session.commit()
+        intent_id = db.session.scalar(select(Payment.intent_id).where(Payment.checkout_token == token))
+    assert "tidak lagi menunggu pembayaran" in client.get(f"/pembayaran/{token}").get_data(as_text=True)
+    # The buyer's browser had the payment form open and Stripe takes the money anyway.
+    gateway = stripe.StripeClient(app.config["STRIPE_SECRET_KEY"],
+                                  base_addresses={"api": app.config["STRIPE_API_BASE"]})
+    gateway.v1.payment_intents.update(intent_id, params={"payment_method": "pm_card_visa"})
+    gateway.v1.payment_intents.confirm(intent_id)
+
+    def refunded():
+        return db.session.scalar(select(Order.status).where(Order.number == number)) == OrderStatus.REFUNDED
+    assert _wait(app, refunded)
+    with app.app_context():
+        order = db.session.scalar(select(Order).where(Order.number == number))
+        refund = db.session.scalar(select(Refund).where(Refund.order_id == order.id))
+        assert refund.amount == order.total and refund.gateway_refund_id.startswith("re_")
+        assert available_by_variant([shop["variant"]])[shop["variant"]] == 2
         assert ledger_mismatches() == []
