@@ -115,7 +115,7 @@ class WhooshSearchEngine:
             for term in analyze(completion):
                 boosts.setdefault(term, 4.0 if rank == 0 else 1.0)  # the most frequent completion leads
         # Words on nearly every product ("pesantren", "kabupaten") say nothing about what the buyer is typing.
-        common = COMMON_WORD_SHARE * state.live_count
+        common = max(COMMON_WORD_SHARE * state.live_count, 500)
         last_terms = [
             (postings, boost) for postings, boost in ((state.postings("text", t), b) for t, b in boosts.items())
             if len(postings) <= common
