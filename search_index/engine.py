@@ -3,6 +3,7 @@
 import heapq
 import logging
 from collections import Counter
+from operator import itemgetter
 from pathlib import Path
 
 from search_index.analysis import analyze, words
@@ -19,9 +20,13 @@ from search_index.query import correct, matching_docs, parse, query_terms, scori
 from search_index.reader import IndexReaderPool, ReaderState
 from search_index.schema import PRICE_BANDS, REGION_BY_NUMBER, REGION_NUMBER
 from search_index.scoring import bm25_scores, highlight_html
+from search_index.storage import IndexUnavailable
 
 log = logging.getLogger(__name__)
 FEW_RESULTS = 3
+IN_STOCK_FIRST = 1e9  # far above any BM25 score
+COMMON_WORD_SHARE = 0.3
+MAX_COMPLETION_TERMS = 8
 SNIPPET_CHARS = 160
 _BANDS = {key: (low, high) for key, low, high in PRICE_BANDS}
 
@@ -40,9 +45,10 @@ class WhooshSearchEngine:
         for attempt in range(2):
             try:
                 return function(self.pool.state(), *args)
-            except SearchUnavailable:
-                raise
-            except Exception as error:  # a damaged index, or a segment closed by a refresh in another thread
+            except IndexUnavailable as error:  # missing or unreadable: expected until a rebuild, no traceback
+                log.warning("search index unavailable: %s", error)
+                raise SearchUnavailable(str(error)) from error
+            except Exception as error:  # a damaged segment, or one closed by a refresh in another thread
                 if attempt:
                     log.exception("search failed")
                     raise SearchUnavailable(repr(error)) from error
@@ -83,9 +89,7 @@ class WhooshSearchEngine:
                 scoring_terms(state, parsed, fuzzy), selected, columns["text_length"], state.average_length,
                 state.live_count,
             )
-            in_stock = columns["in_stock"]
-            ranked = heapq.nlargest(end, selected, key=lambda d: (in_stock[d], scores[d], -d))[start:end]
-            page = [(d, scores[d]) for d in ranked]
+            page = [(d, scores[d]) for d in _best(scores, columns["in_stock"], end)[start:end]]
         else:
             page = [(d, None) for d in _by_column(columns, selected, sort, end)[start:end]]
         terms = query_terms(parsed, fuzzy) if request.highlight else set()
@@ -110,20 +114,31 @@ class WhooshSearchEngine:
         for rank, completion in enumerate(completions):
             for term in analyze(completion):
                 boosts.setdefault(term, 4.0 if rank == 0 else 1.0)  # the most frequent completion leads
-        last_terms = [(state.postings("text", t), boost) for t, boost in boosts.items()]
+        # Words on nearly every product ("pesantren", "kabupaten") say nothing about what the buyer is typing.
+        common = max(COMMON_WORD_SHARE * state.live_count, 500)
+        last_terms = [
+            (postings, boost) for postings, boost in ((state.postings("text", t), b) for t, b in boosts.items())
+            if len(postings) <= common
+        ][:MAX_COMPLETION_TERMS]
         lead_parsed = parse(" ".join(lead))
         if lead_parsed.searchable:
-            candidates = set().union(*(p.keys() for p, _b in last_terms)) & matching_docs(state, lead_parsed)
+            lead_docs = matching_docs(state, lead_parsed)
+            candidates = set()
+            for postings, _boost in last_terms:
+                for part in postings.parts:
+                    candidates |= part.keys() & lead_docs  # CPython walks the smaller side
+            scoring = last_terms + scoring_terms(state, lead_parsed)
         else:  # products for the most frequent completion only: a two-letter prefix would otherwise score thousands
-            top_terms = analyze(completions[0])
-            candidates = set().union(*(state.postings("text", t).keys() for t in top_terms)) - state.deleted
-        scoring = last_terms + scoring_terms(state, lead_parsed)
+            scoring = [(state.postings("text", t), 1.0) for t in analyze(completions[0])]
+            # Highest weights first (the word in the name): a short list to score instead of every product.
+            candidates = {
+                d for postings, _b in scoring for part in postings.parts
+                for d, _w in heapq.nlargest(50, part.items(), key=itemgetter(1))
+            } - state.deleted
         scores = bm25_scores(
             scoring, candidates, state.columns["text_length"], state.average_length, state.live_count
         )
-        in_stock = state.columns["in_stock"]
-        best = heapq.nlargest(max(products, 20 if lead else products), candidates,
-                              key=lambda d: (in_stock[d], scores[d], -d))
+        best = _best(scores, state.columns["in_stock"], max(products, 20 if lead else products))
         found = [_hit(state, docnum, scores[docnum], set()) for docnum in best]
         if lead:
             # Complete with words that occur together with the words already typed, most frequent first.
@@ -133,6 +148,12 @@ class WhooshSearchEngine:
 
     def invalidate(self) -> None:
         self.pool.invalidate()
+
+
+def _best(scores: dict[int, float], in_stock: list[int], count: int) -> list[int]:
+    """The best-scoring documents, every in-stock one before any sold-out one."""
+    ranked = {d: score + IN_STOCK_FIRST * in_stock[d] for d, score in scores.items()}
+    return [d for d, _score in heapq.nlargest(count, ranked.items(), key=itemgetter(1))]
 
 
 def _apply_filters(columns: dict[str, list[int]], docs: list[int], request: SearchRequest) -> list[int]:

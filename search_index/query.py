@@ -67,7 +67,7 @@ def matching_docs(state: ReaderState, parsed: ParsedQuery, *, fuzzy: bool = Fals
     """Every live document the query matches (all words, or any word), by set operations on postings."""
     per_word = []
     for word in parsed.searchable:
-        docs = [state.postings(f, t).keys() for f, t, _b in word_terms(word, fuzzy)]
+        docs = [state.postings(f, t).docs() for f, t, _b in word_terms(word, fuzzy)]
         per_word.append(set().union(*docs))
     if not per_word:
         return set()

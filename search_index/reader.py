@@ -7,13 +7,15 @@ segment and concatenated in the searcher's document order.
 """
 
 import bisect
+import sys
 import threading
 import time
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from search_index.schema import COLUMN_FIELDS
-from search_index.scoring import read_postings
+from search_index.scoring import Postings, read_postings
 from search_index.storage import IndexUnavailable, current_generation, open_current
 
 VOCABULARY_MAX_AGE = 60.0
@@ -54,8 +56,8 @@ class ReaderState:
             key = (str(generation), reader.segment().segment_id())
             values = segment_cache.get(key)
             if values is None:
-                values = {"columns": {name: list(reader.column_reader(name)) for name in COLUMN_FIELDS},
-                          "postings": {}, "words": None}
+                values = {"columns": {name: _column_values(reader, name) for name in COLUMN_FIELDS},
+                          "postings": {}, "shifted": {}, "words": None}
             fresh_cache[key] = values
             for name in COLUMN_FIELDS:
                 self.columns[name].extend(values["columns"][name])
@@ -67,35 +69,36 @@ class ReaderState:
         lengths = self.columns["text_length"]
         self.average_length = (sum(lengths) / len(lengths)) if lengths else 1.0
         self._vocabulary: Vocabulary | None = None
-        self._postings: dict[tuple[str, str], dict[int, float]] = {}
+        self._postings: dict[tuple[str, str], Postings] = {}
 
-    def postings(self, fieldname: str, text: str) -> dict[int, float]:
-        """{docnum: weight} of a term (deleted documents may be included: subtract ``deleted``). Each segment's
-        postings are kept while the segment lives, so after a commit only the new small segment is read."""
+    def postings(self, fieldname: str, text: str) -> Postings:
+        """A term's postings, one {docnum: weight} dict per segment (deleted documents included: subtract
+        ``deleted``). Each segment's dict is kept while the segment lives, so after a commit only the new small
+        segment is read from disk."""
         key = (fieldname, text)
         found = self._postings.get(key)
         if found is None:
-            found, shared = {}, False
+            parts = []
             for values, reader, offset in self.segments:
-                cache = values["postings"]
+                cache, shifted = values["postings"], values["shifted"]
+                if len(cache) >= TERM_CACHE_SIZE:
+                    cache.clear()
+                    shifted.clear()
                 local = cache.get(key)
                 if local is None:
-                    if len(cache) >= TERM_CACHE_SIZE:
-                        cache.clear()
                     local = cache[key] = read_postings(reader, fieldname, text)
                 if not local:
                     continue
-                if not found and offset == 0:
-                    found, shared = local, True  # the big first segment's dict, used as it is
-                else:
-                    if shared:
-                        found, shared = dict(found), False
-                    found.update((d + offset, w) for d, w in local.items())
-            self._postings[key] = found
+                if offset:
+                    local = shifted.get((key, offset)) or shifted.setdefault(
+                        (key, offset), {d + offset: w for d, w in local.items()}
+                    )
+                parts.append(local)
+            found = self._postings[key] = Postings(parts)
         return found
 
     def docs(self, fieldname: str, text: str) -> set[int]:
-        return self.postings(fieldname, text).keys() - self.deleted
+        return self.postings(fieldname, text).docs() - self.deleted
 
     def vocabulary(self, previous: Vocabulary | None = None) -> Vocabulary:
         if self._vocabulary is None:
@@ -205,3 +208,20 @@ def _fresh_searcher(ix, previous):
     reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
     # Readers no longer needed are left to the garbage collector: a request in another thread may still use them.
     return Searcher(reader, fromindex=ix)
+
+
+def _column_values(reader, name: str) -> list[int]:
+    """A segment's integer column as a list, read in one piece (iterating Whoosh's column reader costs ~1 µs a
+    value; this is ~50 times faster)."""
+    column = reader.column_reader(name, translate=False)
+    try:
+        raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
+        values = array(column._typecode)
+        values.frombytes(raw)
+        if sys.byteorder == "little":
+            values.byteswap()  # Whoosh writes columns big-endian
+        result = values.tolist()
+        result.extend([column._default] * (column._doccount - len(result)))
+        return result
+    except AttributeError:  # another column implementation: the generic path
+        return list(column)
