@@ -175,3 +175,14 @@ def test_daily_sweep_unpublishes_products_whose_certificate_expired(client, db, 
     login(shop.owner)
     log = client.get(f"/seller/{shop.koperasi.slug}/log").get_data(as_text=True)
     assert "product.auto_unpublish" in log and "PIRT 123456789012345" in log
+
+
+def test_every_dashboard_title_is_plain_text(client, login, make_shop):
+    import re
+
+    shop = make_shop()
+    login(shop.owner)
+    for path in ("/", "/produk", f"/produk/{shop.product.id}", "/stok/", "/pesanan", "/anggota", "/impor-ekspor"):
+        html = client.get(f"/seller/{shop.koperasi.slug}{path}").get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in title and shop.koperasi.name in title, (path, title)
