@@ -13,16 +13,16 @@ def register_web(app: Flask) -> None:
     from marketplace.accounts.models import User
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.checkout.views import bp as checkout_bp
-    from marketplace.inventory.views import bp as inventory_bp
     from marketplace.opop.views import bp as opop_bp
     from marketplace.orders.views import bp as orders_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.seller.views import bp as seller_bp
+    from marketplace.seller.views_members import invite_bp as seller_invite_bp
     from marketplace.storefront.search_views import bp as search_bp
     from marketplace.storefront.views import bp as storefront_bp
 
-    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, checkout_bp, orders_bp, payments_bp,
-                      inventory_bp, search_bp):
+    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, checkout_bp, orders_bp, payments_bp, search_bp,
+                      seller_invite_bp):
         app.register_blueprint(blueprint)
 
     from marketplace.storefront.cache import init_page_cache
@@ -37,6 +37,9 @@ def register_web(app: Flask) -> None:
 
     app.jinja_env.filters["rupiah"] = format_rupiah
     app.jinja_env.filters["region"] = region_label
+    from marketplace.catalog.services import description_html
+
+    app.jinja_env.filters["safe_html"] = description_html
 
     def page_url(number: int) -> str:
         args = {**request.args.to_dict(flat=False), "hal": [number]}
