@@ -72,39 +72,3 @@ def stock_rows_of_koperasi(koperasi_id: int) -> list[Stock]:
     return list(db.session.scalars(
         select(Stock).join(Warehouse).where(Warehouse.koperasi_id == koperasi_id).order_by(Stock.variant_id, Stock.id)
     ))
-
-
-def stock_overview(koperasi_id: int) -> list[dict]:
-    """Every variant of a koperasi with its stock per warehouse: on hand, promised to orders, held by checkouts
-    and what a buyer can still buy. Variants without stock in a warehouse appear with zeros."""
-    from marketplace.catalog.models import Product
-
-    now = utcnow()
-    warehouses = list(db.session.scalars(select(Warehouse).where(Warehouse.koperasi_id == koperasi_id)
-                                         .order_by(Warehouse.id)))
-    variants = db.session.execute(
-        select(Variant, Product.name).join(Product, Product.id == Variant.product_id)
-        .where(Variant.koperasi_id == koperasi_id).order_by(Product.name, Variant.position, Variant.id)
-    ).all()
-    stocks = {(s.variant_id, s.warehouse_id): s for s in db.session.scalars(
-        select(Stock).join(Warehouse).where(Warehouse.koperasi_id == koperasi_id))}
-    held = dict(db.session.execute(
-        select(Reservation.stock_id, func.sum(Reservation.quantity))
-        .where(Reservation.stock_id.in_([s.id for s in stocks.values()]), Reservation.expires_at > now)
-        .group_by(Reservation.stock_id)).all()) if stocks else {}
-    rows = []
-    for variant, product_name in variants:
-        for warehouse in warehouses:
-            stock = stocks.get((variant.id, warehouse.id))
-            quantity = stock.quantity if stock else 0
-            allocated = stock.quantity_allocated if stock else 0
-            holding = int(held.get(stock.id, 0)) if stock else 0
-            rows.append({"variant": variant, "product_name": product_name, "warehouse": warehouse,
-                         "quantity": quantity, "allocated": allocated, "held": holding,
-                         "available": max(0, quantity - allocated - holding)})
-    return rows
-
-
-def movements_of_variant(variant_id: int, limit: int = 200) -> list[StockMovement]:
-    return list(db.session.scalars(select(StockMovement).where(StockMovement.variant_id == variant_id)
-                                   .order_by(StockMovement.id.desc()).limit(limit)))
