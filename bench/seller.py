@@ -151,9 +151,9 @@ def pages(ctx: dict) -> list[tuple[str, str]]:
         ("impor/ekspor", f"/seller/{s}/impor-ekspor"),
     ]
     return base + [
-        ("stok", f"/seller/{s}/stok"),
-        ("stok menipis", f"/seller/{s}/stok?menipis=1"),
-        ("stok cari", f"/seller/{s}/stok?q=kb-0001"),
+        ("stok", f"/seller/{s}/stok/"),
+        ("stok menipis", f"/seller/{s}/stok/?menipis=1"),
+        ("stok cari", f"/seller/{s}/stok/?q=kb-0001"),
         ("stok varian+riwayat", f"/seller/{s}/stok/{ctx['variant_id']}"),
         ("gudang", f"/seller/{s}/gudang"),
         ("pesanan", f"/seller/{s}/pesanan"),

@@ -268,3 +268,14 @@ def certification_of_product(product: Product, certification_id: int) -> Certifi
 def remove_certification(product: Product, cert: Certification) -> None:
     product.certifications.remove(cert)
     db.session.flush()
+
+
+def published_with_expired_certificate(today: date | None = None) -> list[Product]:
+    """Published products showing a certificate past its validity (it expired after they were published)."""
+    today = today or date.today()
+    return list(db.session.scalars(
+        select(Product).where(
+            Product.status == ProductStatus.PUBLISHED,
+            Product.id.in_(select(Certification.product_id).where(Certification.valid_until < today)),
+        ).order_by(Product.id)
+    ))

@@ -128,6 +128,12 @@ class AdjustStockForm(FlaskForm):
     note = StringField(_l("Catatan"), validators=[Length(max=200)])
 
 
+class StockTakeForm(FlaskForm):
+    quantity = IntegerField(_l("Jumlah"), validators=[InputRequired(_l("Jumlah stok harus berupa angka.")),
+                                                     NumberRange(min=0, message=_l("Stok tidak boleh negatif."))])
+    note = StringField(_l("Catatan"), validators=[Length(max=200)])
+
+
 class ThresholdForm(FlaskForm):
     threshold = IntegerField(_l("Batas stok menipis"), validators=[
         InputRequired(_l("Batas wajib diisi.")), NumberRange(min=0, message=_l("Batas tidak boleh negatif."))])

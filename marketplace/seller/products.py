@@ -148,3 +148,18 @@ def change_status(actor: Membership, product: Product, status: str) -> Product:
     catalog.change_product_status(product, ProductStatus(status))
     audit(actor, "product.status", product.name, product_id=product.id, old=old.value, new=product.status.value)
     return product
+
+
+def unpublish_expired_products(today: date | None = None) -> int:
+    """The daily sweep: a product whose halal/PIRT/BPOM certificate expired goes back to draft (the same rule that
+    refuses to publish it), with an entry in its koperasi's audit log. Safe to run twice."""
+    from marketplace.seller.models import AuditEntry
+
+    products = catalog.published_with_expired_certificate(today)
+    for product in products:
+        product.status = ProductStatus.DRAFT
+        expired = [f"{c.kind.value.upper()} {c.number}" for c in product.certifications if not c.is_valid]
+        db.session.add(AuditEntry(koperasi_id=product.koperasi_id, user_id=None, action="product.auto_unpublish",
+                                  subject=product.name, details={"product_id": product.id, "expired": expired}))
+    db.session.flush()
+    return len(products)

@@ -195,6 +195,17 @@ def adjust(actor: Membership, variant: Variant, warehouse: Warehouse, *, mode: s
     return stock
 
 
+def stock_take(actor: Membership, variant: Variant, warehouse: Warehouse, quantity: int, note: str = "") -> Stock:
+    """The counted quantity replaces what the system had (never below what orders already hold)."""
+    before = db.session.scalar(select(Stock.quantity).where(
+        Stock.variant_id == variant.id, Stock.warehouse_id == warehouse.id)) or 0
+    stock = inventory.set_stock(variant, warehouse, quantity, reason=MovementReason.ADJUSTMENT,
+                                user_id=actor.user_id, note=note.strip() or _("Stok opname"))
+    audit(actor, "stock.adjust", f"{variant.sku} @ {warehouse.name}", variant_id=variant.id,
+          warehouse_id=warehouse.id, before=before, after=stock.quantity, reason="opname")
+    return stock
+
+
 def set_threshold(actor: Membership, variant: Variant, threshold: int) -> None:
     if threshold < 0:
         raise ValidationError(_("Batas stok menipis tidak boleh negatif."), field="threshold")

@@ -13,7 +13,7 @@ from marketplace.inventory import warehouses as warehouse_services
 from marketplace.seller import stock as stock_services
 from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp, fail, form_errors_flash
-from marketplace.seller.forms import AdjustStockForm, ThresholdForm, WarehouseForm
+from marketplace.seller.forms import AdjustStockForm, StockTakeForm, ThresholdForm, WarehouseForm
 from marketplace.seller.services import audit
 
 
@@ -26,16 +26,39 @@ def _adjust_form(koperasi_id: int, formdata=True) -> AdjustStockForm:
     return form
 
 
-@bp.get("/<slug>/stok")
+@bp.route("/<slug>/stok/", methods=["GET", "POST"])
 @seller_view("stock")
 def stock(membership):
+    if request.method == "POST":
+        return _stock_take(membership)
     q, low = request.args.get("q", ""), request.args.get("menipis") == "1"
     warehouses, page = stock_services.stock_table(membership.koperasi_id, q=q, low_only=low,
                                                   page=parse_page(request.args.get("hal")))
     return render_template("seller/stock.html", warehouses=warehouses, page=page, q=q, low=low)
 
 
+def _stock_take(membership):
+    """A counted quantity for one variant in one warehouse (``variant``, ``warehouse``, ``quantity``, ``note``)."""
+    variant = stock_services.variant_of_koperasi(membership.koperasi_id, request.form.get("variant", 0, type=int))
+    warehouse = warehouse_services.warehouse_of_koperasi(membership.koperasi_id,
+                                                         request.form.get("warehouse", 0, type=int))
+    form = StockTakeForm()
+    if form.validate_on_submit():
+        try:
+            stock_services.stock_take(membership, variant, warehouse, form.quantity.data, form.note.data or "")
+        except DomainError as error:
+            fail(None, error)
+        else:
+            db.session.commit()
+            flash(_("Stok %(sku)s sekarang %(n)s.", sku=variant.sku, n=form.quantity.data), "success")
+    else:
+        form_errors_flash(form)
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else
+                    url_for("seller.stock", slug=membership.koperasi.slug))
+
+
 @bp.route("/<slug>/stok/<int:variant_id>", methods=["GET", "POST"])
+@bp.get("/<slug>/stok/<int:variant_id>/riwayat")
 @seller_view("stock")
 def stock_variant(membership, variant_id: int):
     variant = stock_services.variant_of_koperasi(membership.koperasi_id, variant_id)

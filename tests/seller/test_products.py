@@ -158,3 +158,31 @@ def test_storefront_renders_the_sanitised_description(client, db, make_shop):
     db.session.commit()
     html = client.get(f"/produk/{product.slug}").get_data(as_text=True)
     assert "<strong>renyah</strong>" in html and "onerror" not in html
+
+
+def test_daily_sweep_unpublishes_products_whose_certificate_expired(client, db, login, make_shop):
+    from workers.seller_tasks import unpublish_expired
+
+    shop = make_shop()
+    product = db.session.get(Product, shop.product.id)
+    catalog.set_certification(product, CertificationKind.PIRT, "123456789012345", date.today() - timedelta(days=1))
+    db.session.commit()
+    assert client.get(f"/produk/{product.slug}").status_code == 200
+    assert unpublish_expired.apply().get() >= 1
+    assert db.session.get(Product, shop.product.id).status == ProductStatus.DRAFT
+    assert client.get(f"/produk/{product.slug}").status_code == 404
+    assert unpublish_expired.apply().get() == 0  # nothing left to do
+    login(shop.owner)
+    log = client.get(f"/seller/{shop.koperasi.slug}/log").get_data(as_text=True)
+    assert "product.auto_unpublish" in log and "PIRT 123456789012345" in log
+
+
+def test_every_dashboard_title_is_plain_text(client, login, make_shop):
+    import re
+
+    shop = make_shop()
+    login(shop.owner)
+    for path in ("/", "/produk", f"/produk/{shop.product.id}", "/stok/", "/pesanan", "/anggota", "/impor-ekspor"):
+        html = client.get(f"/seller/{shop.koperasi.slug}{path}").get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in title and shop.koperasi.name in title, (path, title)

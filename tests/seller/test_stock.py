@@ -62,12 +62,12 @@ def test_stock_table_low_stock_and_threshold(client, db, login, make_shop, make_
     login(shop.owner)
     slug = shop.koperasi.slug
     empty = make_product(koperasi=shop.koperasi, name="Madu Klanceng Kosong")
-    table = client.get(f"/seller/{slug}/stok").get_data(as_text=True)
+    table = client.get(f"/seller/{slug}/stok/").get_data(as_text=True)
     assert "Gudang Pondok" in table and shop.variant.sku in table and empty.variants[0].sku in table
-    low = client.get(f"/seller/{slug}/stok?menipis=1").get_data(as_text=True)
+    low = client.get(f"/seller/{slug}/stok/?menipis=1").get_data(as_text=True)
     assert empty.variants[0].sku in low and shop.variant.sku not in low  # 18 available > 5
     client.post(f"/seller/{slug}/stok/{shop.variant.id}/batas", data={"threshold": "18"})
-    low = client.get(f"/seller/{slug}/stok?menipis=1").get_data(as_text=True)
+    low = client.get(f"/seller/{slug}/stok/?menipis=1").get_data(as_text=True)
     assert shop.variant.sku in low
     overview = client.get(f"/seller/{slug}/").get_data(as_text=True)
     assert "Stok menipis (2)" in overview

@@ -34,6 +34,7 @@ def form_data(token: str, other_ids: dict) -> dict:
         "number": "123456789012345", "valid_until": "2031-01-01", "mode": "jadikan", "quantity": "0",
         "reason": "masuk", "note": "uji", "threshold": "99", "region_code": "kab-malang", "address": "Jl. Baru",
         "courier": "pos", "tracking_number": "JNE0123456789",
+        "variant": str(other_ids.get("variant_id", "")), "warehouse": str(other_ids.get("warehouse_id", "")),
         "image": (io.BytesIO(png_bytes()), "a.png"),
         "file": (io.BytesIO(b"nama_produk,sku,harga,berat_gram\nX,SKU-X-1,1000,10\n"), "x.csv"),
         **{name: str(value) for name, value in other_ids.items() if name.endswith("_id")},
