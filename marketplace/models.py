@@ -8,3 +8,4 @@ from marketplace.koperasi.models import Koperasi, Membership, Pesantren  # noqa:
 from marketplace.orders.models import Order, OrderLine, OrderStatusChange  # noqa: F401
 from marketplace.outbox.models import OutboxEvent  # noqa: F401
 from marketplace.payments.models import Payment, PaymentEvent, Refund  # noqa: F401
+from marketplace.seller.models import AuditEntry, ImportJob, Invitation  # noqa: F401

@@ -13,7 +13,8 @@ from marketplace import create_app
 from marketplace.extensions import db as _db
 from tests.services import scratch_postgres_database
 
-pytest_plugins = ["tests.factories", "tests.stock_fixtures", "tests.browser", "tests.search.fixtures"]
+pytest_plugins = ["tests.factories", "tests.stock_fixtures", "tests.browser", "tests.search.fixtures",
+                  "tests.seller_fixtures"]
 
 
 def pytest_configure(config):

@@ -7,6 +7,7 @@ from flask import Flask
 
 QUEUES = ("default", "search", "channel.push", "channel.pull", "mail")
 TASK_MODULES = ["workers.outbox_tasks", "workers.search_tasks"]
+TASK_MODULES.append("workers.seller_tasks")  # bulk catalog imports
 TASK_MODULES += ["workers.inventory_tasks", "workers.order_tasks"]
 BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "outbox.dispatch", "schedule": 30.0},

@@ -7,6 +7,8 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from marketplace.catalog.models import Product, ProductImage
 from marketplace.core.errors import ValidationError
@@ -62,3 +64,51 @@ def add_product_image(product: Product, data: bytes, alt: str = "") -> ProductIm
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def image_of_product(product: Product, image_id: int) -> ProductImage:
+    from marketplace.core.errors import NotFound
+
+    image = next((i for i in product.images if i.id == image_id), None)
+    if image is None:
+        raise NotFound(_("Gambar tidak ditemukan."))
+    return image
+
+
+def _renumber(product: Product) -> None:
+    for position, image in enumerate(product.images):
+        image.position = position
+
+
+def move_product_image(product: Product, image: ProductImage, offset: int) -> None:
+    """Moves an image earlier (negative) or later (positive); the first image is the cover."""
+    images = list(product.images)
+    index = images.index(image)
+    target = max(0, min(len(images) - 1, index + offset))
+    images.insert(target, images.pop(index))
+    product.images[:] = images
+    _renumber(product)
+    db.session.flush()
+
+
+def delete_product_image(product: Product, image: ProductImage) -> None:
+    """Removes the row; the files are removed only after the transaction commits (a rollback keeps them)."""
+    product.images.remove(image)
+    _renumber(product)
+    db.session.flush()
+    pending = db.session.info.setdefault("delete_media", [])
+    pending.extend([image.path, image.thumb_path])
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_media_after_commit(session: Session) -> None:
+    paths = session.info.pop("delete_media", None)
+    if paths:
+        media = Path(current_app.config["MEDIA_DIR"])
+        for relative in paths:
+            (media / relative).unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_media_after_rollback(session: Session) -> None:
+    session.info.pop("delete_media", None)

@@ -37,7 +37,10 @@ class Category(db.Model):
 
 
 class Product(db.Model):
-    __table_args__ = (Index("ix_product_status_category", "status", "category_id"),)
+    __table_args__ = (
+        Index("ix_product_status_category", "status", "category_id"),
+        Index("ix_product_koperasi_updated", "koperasi_id", "updated_at"),  # the seller's product list
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     koperasi_id: Mapped[int] = mapped_column(ForeignKey("koperasi.id"), index=True)
@@ -101,6 +104,8 @@ class Variant(db.Model):
     weight_grams: Mapped[int]
     position: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Available units at or below this count put the variant on the koperasi's low-stock list.
+    low_stock_threshold: Mapped[int] = mapped_column(default=5, server_default="5")
 
     product: Mapped[Product] = relationship(back_populates="variants")
 

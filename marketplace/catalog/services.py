@@ -1,9 +1,12 @@
 """Catalog writes: categories, products, variants, certifications. Services flush; the caller commits."""
 
-from datetime import date
+from datetime import date, timedelta
 
+import nh3
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from marketplace.catalog.changes import product_changed
 from marketplace.catalog.models import (
@@ -14,7 +17,7 @@ from marketplace.catalog.models import (
     ProductStatus,
     Variant,
 )
-from marketplace.core.errors import ValidationError
+from marketplace.core.errors import NotFound, ValidationError
 from marketplace.extensions import db
 from marketplace.koperasi.models import Koperasi
 from marketplace.koperasi.services import unique_slug
@@ -22,6 +25,31 @@ from marketplace.koperasi.services import unique_slug
 
 class DuplicateSku(ValidationError):
     code = "duplicate_sku"
+
+
+class CertificateExpired(ValidationError):
+    code = "certificate_expired"
+
+
+# Sellers write descriptions with a little formatting; everything else (scripts, styles, links, images,
+# attributes) is removed by nh3 (the maintained Rust "ammonia" sanitiser) before it is stored.
+DESCRIPTION_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h3", "h4", "blockquote"}
+DESCRIPTION_MAX = 10_000
+CERT_WARNING_DAYS = 30
+
+
+def description_html(text: str) -> Markup:
+    """For templates: a stored description is sanitised again on the way out (cheap, and safe for old rows)."""
+    return Markup(nh3.clean(text or "", tags=DESCRIPTION_TAGS, attributes={}, link_rel=None))
+
+
+def sanitise_description(html: str) -> str:
+    cleaned = nh3.clean(html or "", tags=DESCRIPTION_TAGS, attributes={}, link_rel=None).strip()
+    if len(cleaned) > DESCRIPTION_MAX:
+        raise ValidationError(
+            _("Deskripsi maksimal %(n)s karakter.", n=f"{DESCRIPTION_MAX:,}".replace(",", ".")), field="description"
+        )
+    return cleaned
 
 
 def create_category(name: str, parent: Category | None = None, name_en: str = "", position: int = 0) -> Category:
@@ -47,7 +75,7 @@ def create_product(
         name=name.strip(),
         slug=unique_slug(Product, name),
         category=category,
-        description=description,
+        description=sanitise_description(description),
         status=status,
         is_flagship=is_flagship,
     )
@@ -88,9 +116,23 @@ def add_variant(
     return variant
 
 
+def _check_certificate_number(kind: CertificationKind, number: str) -> str:
+    number = " ".join((number or "").split()).upper()
+    if not number:
+        raise ValidationError(_("Nomor sertifikat wajib diisi."), field="number")
+    compact = number.replace(" ", "").replace("-", "").replace(".", "")
+    if kind == CertificationKind.PIRT and not (compact.isdigit() and len(compact) == 15):
+        raise ValidationError(_("Nomor PIRT harus 15 digit angka."), field="number")
+    if kind == CertificationKind.BPOM and not (compact[:2] in ("MD", "ML") and compact[2:].isdigit()):
+        raise ValidationError(_("Nomor BPOM diawali MD atau ML lalu angka, mis. MD 123456789012."), field="number")
+    return number
+
+
 def set_certification(
     product: Product, kind: CertificationKind, number: str, valid_until: date | None
 ) -> Certification:
+    kind = CertificationKind(kind)
+    number = _check_certificate_number(kind, number)
     cert = next((c for c in product.certifications if c.kind == kind), None)
     if cert is None:
         cert = Certification(product=product, kind=kind, number=number, valid_until=valid_until)
@@ -100,3 +142,129 @@ def set_certification(
     db.session.flush()
     product_changed(product)
     return cert
+
+
+def product_of_koperasi(koperasi_id: int, product_id: int) -> Product:
+    """A product only through its koperasi: another koperasi's id is simply not found."""
+    product = db.session.scalar(select(Product).where(Product.id == product_id, Product.koperasi_id == koperasi_id))
+    if product is None:
+        raise NotFound(_("Produk tidak ditemukan."))
+    return product
+
+
+def variant_of_product(product: Product, variant_id: int) -> Variant:
+    variant = next((v for v in product.variants if v.id == variant_id), None)
+    if variant is None:
+        raise NotFound(_("Varian tidak ditemukan."))
+    return variant
+
+
+def update_product(product: Product, *, name: str, category: Category | None, description: str) -> Product:
+    if not name.strip():
+        raise ValidationError(_("Nama produk wajib diisi."), field="name")
+    product.name = name.strip()
+    product.category = category
+    product.description = sanitise_description(description)
+    db.session.flush()
+    return product
+
+
+def parse_options(text: str) -> dict:
+    """``Ukuran=250 g; Rasa=Pedas`` → ``{"Ukuran": "250 g", "Rasa": "Pedas"}`` (the CSV and form format)."""
+    options: dict[str, str] = {}
+    for part in (text or "").split(";"):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise ValidationError(_("Opsi harus berbentuk Nama=Nilai, dipisah titik koma."), field="options")
+        key, value = (x.strip() for x in part.split("=", 1))
+        if not key or not value:
+            raise ValidationError(_("Opsi harus berbentuk Nama=Nilai, dipisah titik koma."), field="options")
+        options[key] = value
+    return options
+
+
+def format_options(options: dict | None) -> str:
+    return "; ".join(f"{k}={v}" for k, v in (options or {}).items())
+
+
+def update_variant(
+    variant: Variant, *, sku: str, price: int, weight_grams: int, name: str = "", options: dict | None = None,
+    is_active: bool = True,
+) -> Variant:
+    sku = sku.strip().upper()
+    if not sku:
+        raise ValidationError(_("SKU wajib diisi."), field="sku")
+    if price < 0:
+        raise ValidationError(_("Harga tidak boleh negatif."), field="price")
+    if weight_grams <= 0:
+        raise ValidationError(_("Berat harus lebih dari 0 gram."), field="weight_grams")
+    clash = db.session.scalar(
+        select(Variant.id).where(
+            Variant.koperasi_id == variant.koperasi_id, Variant.sku == sku, Variant.id != variant.id
+        )
+    )
+    if clash:
+        raise DuplicateSku(_("SKU %(sku)s sudah dipakai produk lain di koperasi ini.", sku=sku), field="sku")
+    variant.sku, variant.price, variant.weight_grams = sku, int(price), int(weight_grams)
+    variant.name, variant.options, variant.is_active = name.strip(), options or {}, is_active
+    db.session.flush()
+    return variant
+
+
+def publish_blockers(product: Product, today: date | None = None) -> list[str]:
+    """Why this product may not be shown to buyers (empty: it may). An expired halal/PIRT/BPOM certificate
+    blocks publishing: buyers and partner marketplaces rely on those numbers being current."""
+    today = today or date.today()
+    reasons = []
+    if not any(v.is_active for v in product.variants):
+        reasons.append(_("Produk belum punya varian aktif."))
+    for cert in product.certifications:
+        if cert.valid_until is not None and cert.valid_until < today:
+            reasons.append(
+                _("Sertifikat %(kind)s %(number)s sudah kedaluwarsa sejak %(date)s.",
+                  kind=cert.kind.value.upper(), number=cert.number, date=cert.valid_until.strftime("%d-%m-%Y"))
+            )
+    return reasons
+
+
+def change_product_status(product: Product, status: ProductStatus) -> Product:
+    status = ProductStatus(status)
+    if status == ProductStatus.PUBLISHED:
+        blockers = publish_blockers(product)
+        if blockers:
+            raise CertificateExpired(" ".join(blockers))
+    product.status = status
+    db.session.flush()
+    return product
+
+
+def expiring_certifications(koperasi_id: int, today: date | None = None) -> list[Certification]:
+    """Certificates of this koperasi's live products that expired or expire within 30 days, soonest first."""
+    today = today or date.today()
+    return list(
+        db.session.scalars(
+            select(Certification)
+            .join(Product, Product.id == Certification.product_id)
+            .where(
+                Product.koperasi_id == koperasi_id,
+                Product.status != ProductStatus.ARCHIVED,
+                Certification.valid_until.is_not(None),
+                Certification.valid_until <= today + timedelta(days=CERT_WARNING_DAYS),
+            )
+            .options(contains_eager(Certification.product))
+            .order_by(Certification.valid_until)
+        )
+    )
+
+
+def certification_of_product(product: Product, certification_id: int) -> Certification:
+    cert = next((c for c in product.certifications if c.id == certification_id), None)
+    if cert is None:
+        raise NotFound(_("Sertifikat tidak ditemukan."))
+    return cert
+
+
+def remove_certification(product: Product, cert: Certification) -> None:
+    product.certifications.remove(cert)
+    db.session.flush()

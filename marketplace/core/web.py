@@ -17,10 +17,12 @@ def register_web(app: Flask) -> None:
     from marketplace.orders.views import bp as orders_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.seller.views import bp as seller_bp
+    from marketplace.seller.views_members import invite_bp as seller_invite_bp
     from marketplace.storefront.search_views import bp as search_bp
     from marketplace.storefront.views import bp as storefront_bp
 
-    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, checkout_bp, orders_bp, payments_bp, search_bp):
+    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, checkout_bp, orders_bp, payments_bp, search_bp,
+                      seller_invite_bp):
         app.register_blueprint(blueprint)
 
     from marketplace.storefront.cache import init_page_cache
@@ -35,6 +37,9 @@ def register_web(app: Flask) -> None:
 
     app.jinja_env.filters["rupiah"] = format_rupiah
     app.jinja_env.filters["region"] = region_label
+    from marketplace.catalog.services import description_html
+
+    app.jinja_env.filters["safe_html"] = description_html
 
     def page_url(number: int) -> str:
         args = {**request.args.to_dict(flat=False), "hal": [number]}

@@ -119,3 +119,7 @@ def seed_demo(with_images: bool = True, progress=lambda n, total: None) -> dict:
 from marketplace.inventory.demo import seed_inventory  # noqa: E402  (warehouses, stock, shipping rates)
 
 EXTRA_STEPS.append(seed_inventory)
+
+from marketplace.seller.demo import seed_staff  # noqa: E402  (one staff login per role in the first koperasi)
+
+EXTRA_STEPS.append(seed_staff)

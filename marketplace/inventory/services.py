@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.catalog.models import Variant
 from marketplace.core.errors import ValidationError
@@ -47,17 +48,32 @@ def create_warehouse(koperasi, name: str, region_code: str | None = None, addres
 def _locked_rows(variant_ids: Iterable[int], stock_ids: Iterable[int], token: str | None = None,
                  now: datetime | None = None) -> list[tuple[Stock, int]]:
     """Locks stock rows in primary-key order and returns them fresh, each with the units other checkouts hold
-    on it (read in the same statement, so a hot row is locked for one round trip less)."""
+    on it. The holds are read by a second statement, after the lock: on PostgreSQL (READ COMMITTED) a
+    statement that waited for a row lock returns the row's newest version but evaluates everything else —
+    a subquery summing holds, say — on the snapshot it started with, which would miss holds committed while
+    it waited."""
+    stocks = lock_stocks(variant_ids, stock_ids)
+    if not stocks:
+        return []
+    held_query = (
+        select(Reservation.stock_id, func.sum(Reservation.quantity))
+        .where(Reservation.stock_id.in_([s.id for s in stocks]), Reservation.expires_at > (now or utcnow()))
+        .group_by(Reservation.stock_id)
+    )
+    if token:
+        held_query = held_query.where(Reservation.checkout_token != token)
+    held = {stock_id: int(total) for stock_id, total in db.session.execute(held_query)}
+    return [(stock, held.get(stock.id, 0)) for stock in stocks]
+
+
+def lock_stocks(variant_ids: Iterable[int] = (), stock_ids: Iterable[int] = ()) -> list[Stock]:
+    """Locks the stock rows of these variants (or these stock ids) in primary-key order and returns them fresh."""
     variant_ids, stock_ids = sorted(set(variant_ids)), sorted(set(stock_ids))
     if not variant_ids and not stock_ids:
         return []
     condition = Stock.variant_id.in_(variant_ids) if variant_ids else Stock.id.in_(stock_ids)
-    held = select(func.coalesce(func.sum(Reservation.quantity), 0)).where(
-        Reservation.stock_id == Stock.id, Reservation.expires_at > (now or utcnow()))
-    if token:
-        held = held.where(Reservation.checkout_token != token)
     query = (
-        select(Stock, held.scalar_subquery()).where(condition).order_by(Stock.id)
+        select(Stock).where(condition).order_by(Stock.id)
         .options(joinedload(Stock.warehouse, innerjoin=True))
         .execution_options(populate_existing=True)
     )
@@ -65,12 +81,7 @@ def _locked_rows(variant_ids: Iterable[int], stock_ids: Iterable[int], token: st
         query = query.with_for_update(of=Stock)
     else:
         db.session.execute(update(Stock).where(condition).values(quantity=Stock.quantity))
-    return [(stock, int(others)) for stock, others in db.session.execute(query)]
-
-
-def lock_stocks(variant_ids: Iterable[int] = (), stock_ids: Iterable[int] = ()) -> list[Stock]:
-    """Locks the stock rows of these variants (or these stock ids) in primary-key order and returns them fresh."""
-    return [stock for stock, _held in _locked_rows(variant_ids, stock_ids)]
+    return list(db.session.scalars(query))
 
 
 def _variant_info(variant_ids: Iterable[int]) -> dict[int, Variant]:
@@ -194,8 +205,17 @@ def purge_expired_reservations(now: datetime | None = None) -> int:
 
 def _move(stock: Stock, reason: MovementReason, *, quantity_delta: int = 0, allocated_delta: int = 0,
           reference: str = "", note: str = "", user_id: int | None = None) -> StockMovement:
-    stock.quantity += quantity_delta
-    stock.quantity_allocated += allocated_delta
+    """Atomic increments in SQL (not values computed in Python): even a caller that forgot the lock could not
+    lose an update, and the table's CHECKs (allocated ≤ quantity, nothing negative) refuse an oversell."""
+    with db.session.no_autoflush:  # ledger rows are inserted together at the next flush
+        db.session.execute(
+            update(Stock).where(Stock.id == stock.id).values(
+                quantity=Stock.quantity + quantity_delta,
+                quantity_allocated=Stock.quantity_allocated + allocated_delta, updated_at=utcnow()),
+            execution_options={"synchronize_session": False},
+        )
+    set_committed_value(stock, "quantity", stock.quantity + quantity_delta)
+    set_committed_value(stock, "quantity_allocated", stock.quantity_allocated + allocated_delta)
     movement = StockMovement(stock_id=stock.id, variant_id=stock.variant_id, quantity_delta=quantity_delta,
                              allocated_delta=allocated_delta, reason=reason, reference=reference[:80],
                              note=note[:300], user_id=user_id)

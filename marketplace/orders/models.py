@@ -50,6 +50,7 @@ class Order(db.Model):
     address: Mapped[dict] = mapped_column(JSON)
     courier: Mapped[str] = mapped_column(String(16))
     tracking_number: Mapped[str | None] = mapped_column(String(64))
+    packed_at: Mapped[datetime | None]  # the koperasi marked the parcel packed (still "dikemas" until shipped)
     subtotal: Mapped[int]
     shipping_cost: Mapped[int]
     total: Mapped[int]

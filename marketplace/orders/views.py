@@ -1,6 +1,6 @@
 """Buyer order pages (/pesanan) and the koperasi's order desk (/seller/<slug>/pesanan)."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -8,13 +8,10 @@ from marketplace.checkout.addresses import format_address
 from marketplace.checkout.models import COURIER_NAMES, Courier
 from marketplace.core.errors import DomainError
 from marketplace.extensions import db
-from marketplace.koperasi.models import Role
-from marketplace.koperasi.services import membership_for
 from marketplace.orders import (
     notifications,  # noqa: F401  (registers the outbox handlers)
     services,
 )
-from marketplace.orders.models import STATUS_LABELS, OrderStatus
 from marketplace.payments.gateway import GatewayError
 
 bp = Blueprint("orders", __name__)
@@ -72,43 +69,4 @@ def received(number: str):
     return _apply(lambda: services.confirm_received(order, current_user.id), _("Terima kasih! Pesanan selesai."),
                   url_for("orders.detail", number=number))
 
-
-_ORDER_ROLES = {Role.ORDERS, Role.ADMIN}
-
-
-@bp.get("/seller/<slug>/pesanan")
-@login_required
-def seller_index(slug: str):
-    membership = membership_for(current_user, slug, _ORDER_ROLES)
-    status = request.args.get("status")
-    status = OrderStatus(status) if status in {s.value for s in OrderStatus} else None
-    orders = services.orders_of_koperasi(membership.koperasi_id, status)
-    return render_template("orders/seller_list.html", koperasi=membership.koperasi, orders=orders, status=status,
-                           statuses=STATUS_LABELS)
-
-
-@bp.get("/seller/<slug>/pesanan/<number>")
-@login_required
-def seller_detail(slug: str, number: str):
-    membership = membership_for(current_user, slug, _ORDER_ROLES)
-    order = services.order_for_koperasi(membership.koperasi_id, number)
-    return render_template("orders/detail.html", order=order, seller_view=True, koperasi=membership.koperasi)
-
-
-@bp.post("/seller/<slug>/pesanan/<number>/kirim")
-@login_required
-def seller_ship(slug: str, number: str):
-    membership = membership_for(current_user, slug, _ORDER_ROLES)
-    order = services.order_for_koperasi(membership.koperasi_id, number)
-    return _apply(lambda: services.ship(order, request.form.get("tracking_number", ""), current_user.id),
-                  _("Pesanan ditandai dikirim."), url_for("orders.seller_detail", slug=slug, number=number))
-
-
-@bp.post("/seller/<slug>/pesanan/<number>/batal")
-@login_required
-def seller_cancel(slug: str, number: str):
-    membership = membership_for(current_user, slug, _ORDER_ROLES)
-    order = services.order_for_koperasi(membership.koperasi_id, number)
-    return _apply(lambda: services.cancel_by_seller(order, current_user.id, request.form.get("reason", "")),
-                  _("Pesanan dibatalkan; stok dikembalikan."),
-                  url_for("orders.seller_detail", slug=slug, number=number))
+# The koperasi's order desk lives in the seller dashboard (marketplace/seller/views_orders.py).

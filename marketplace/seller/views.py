@@ -1,32 +1,39 @@
-"""Koperasi dashboard. Every route is scoped by the koperasi slug and the user's membership; a koperasi the
-user does not belong to answers 404, exactly like one that does not exist."""
+"""Koperasi dashboard. Every route below /seller/<slug>/ is scoped by the koperasi slug and the user's
+membership and role (see ``access.seller_view``); a koperasi the user does not belong to, an area the role does
+not cover, or another koperasi's object id answers 404, exactly like something that does not exist."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import redirect, render_template, session, url_for
+from flask_login import current_user
 
-from marketplace.catalog.queries import products_of_koperasi
-from marketplace.core.pagination import parse_page
-from marketplace.koperasi.services import membership_for, memberships_of
+from marketplace.koperasi.services import memberships_of
+from marketplace.seller import overview as overview_queries
+from marketplace.seller import (  # noqa: F401  (register routes)
+    views_bulk,
+    views_members,
+    views_orders,
+    views_products,
+    views_stock,
+)
+from marketplace.seller.access import seller_view
+from marketplace.seller.blueprint import bp
 
-bp = Blueprint("seller", __name__, url_prefix="/seller")
-
-
-@bp.before_request
-@login_required
-def _require_login():
-    return None
+__all__ = ["bp"]
 
 
 @bp.get("/")
 def index():
+    """The koperasi chooser. Someone in one koperasi (or back in the last one used) goes straight in."""
     memberships = memberships_of(current_user)
+    slugs = {m.koperasi.slug for m in memberships}
     if len(memberships) == 1:
         return redirect(url_for("seller.overview", slug=memberships[0].koperasi.slug))
-    return render_template("seller/choose.html", memberships=memberships)
+    return render_template("seller/choose.html", memberships=memberships, last=session.get("seller_slug")
+                           if session.get("seller_slug") in slugs else None)
 
 
 @bp.get("/<slug>/")
-def overview(slug: str):
-    membership = membership_for(current_user, slug)
-    page = products_of_koperasi(membership.koperasi_id, parse_page(request.args.get("hal")))
-    return render_template("seller/overview.html", membership=membership, koperasi=membership.koperasi, page=page)
+@seller_view("overview")
+def overview(membership):
+    session["seller_slug"] = membership.koperasi.slug
+    data = overview_queries.overview_for(membership)
+    return render_template("seller/overview.html", **data)

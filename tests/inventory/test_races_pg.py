@@ -3,6 +3,7 @@ the real checkout endpoint. Committed data on a scratch database (the rollback f
 
 import threading
 import time
+import zlib
 
 import pytest
 from flask_migrate import upgrade
@@ -46,8 +47,8 @@ def _prepare(app, label: str, stock: dict[str, int], orders_of_lines) -> tuple[l
     with app.app_context():
         pesantren = koperasi_services.create_pesantren(f"Pesantren {label}", "kab-jombang")
         koperasi = koperasi_services.create_koperasi(
-            pesantren, f"Koperasi {label}", nib=f"{6000000000000 + len(label)}", legal_entity_number="AHU-R",
-            region_code="kab-jombang")
+            pesantren, f"Koperasi {label}", nib=f"{6000000000000 + zlib.crc32(label.encode()) % 10**9}",
+            legal_entity_number="AHU-R", region_code="kab-jombang")
         koperasi_services.change_status(koperasi, VerificationStatus.SUBMITTED)
         koperasi_services.change_status(koperasi, VerificationStatus.VERIFIED)
         product = catalog.create_product(koperasi, f"Kopi {label}", status=ProductStatus.PUBLISHED)
@@ -76,7 +77,7 @@ def _prepare(app, label: str, stock: dict[str, int], orders_of_lines) -> tuple[l
         return clients, tokens, koperasi.id, [v.id for v in variants.values()]
 
 
-def _race(clients, tokens, koperasi_id, variant_ids, app):
+def _race(clients, tokens, koperasi_id, variant_ids, app, hold_only: bool = False):
     barrier = threading.Barrier(len(clients) + 1)
     results: list = [None] * len(clients)
     lowest = {"available": 10**9}
@@ -84,7 +85,10 @@ def _race(clients, tokens, koperasi_id, variant_ids, app):
 
     def buy(i):
         barrier.wait()
-        response = clients[i].post(f"/checkout/{tokens[i]}/selesai", data={f"kurir_{koperasi_id}": "jne"})
+        if hold_only:  # opening the checkout page puts a hold on the stock
+            response = clients[i].get("/checkout")
+        else:
+            response = clients[i].post(f"/checkout/{tokens[i]}/selesai", data={f"kurir_{koperasi_id}": "jne"})
         results[i] = (response.status_code, response.get_data(as_text=True))
 
     query = text("SELECT min(quantity - quantity_allocated) FROM stock WHERE variant_id IN :ids").bindparams(
@@ -159,3 +163,15 @@ def test_a_checkout_submitted_five_times_at_once_makes_one_order_set(race_app):
         assert db.session.scalar(select(func.count()).select_from(Order).where(Order.koperasi_id == koperasi_id)) == 1
         stock = db.session.scalar(select(Stock).where(Stock.variant_id == variant_ids[0]))
         assert stock.quantity_allocated == 1 and ledger_mismatches() == []
+
+
+def test_fifty_buyers_opening_checkout_get_exactly_ten_holds(race_app):
+    from marketplace.inventory.models import Reservation
+
+    clients, tokens, koperasi_id, variant_ids = _prepare(race_app, "holds", {"A": 10}, lambda i: ["A"])
+    results, _lowest = _race(clients, tokens, koperasi_id, variant_ids, race_app, hold_only=True)
+    codes = [code for code, _body in results]
+    assert codes.count(200) == 10 and codes.count(302) == 40, codes
+    with race_app.app_context():
+        held = db.session.scalar(select(func.sum(Reservation.quantity)).where(Reservation.variant_id == variant_ids[0]))
+        assert held == 10

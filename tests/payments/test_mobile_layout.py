@@ -28,7 +28,8 @@ def test_buyer_pages_fit_a_390px_phone(live_app, browser):
     base = app.config["PUBLIC_BASE_URL"]
     pages = [f"/produk/{shop['product_slug']}", "/keranjang", "/checkout/alamat", "/checkout",
              f"/pembayaran/{token}", "/pesanan", f"/pesanan/{number}"]
-    seller_pages = [f"/seller/{shop['slug']}/pesanan", f"/seller/{shop['slug']}/pesanan/{number}"]
+    seller_pages = [f"/seller/{shop['slug']}/pesanan", f"/seller/{shop['slug']}/pesanan/{number}",
+                    f"/seller/{shop['slug']}/stok", f"/seller/{shop['slug']}/stok/{shop['variant']}"]
     for session_cookie, paths in ((cookie, pages), (seller_cookie, seller_pages)):
         context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
         context.add_cookies([{"name": "session", "value": session_cookie, "url": base}])

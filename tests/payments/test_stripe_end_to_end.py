@@ -48,7 +48,7 @@ def _shop(app, stock: int = 5):
         seller = User(email=f"kasir{n}@pesantren.id", name="Kasir", password_hash="-")
         db.session.add_all([buyer, seller])
         db.session.flush()
-        koperasi_services.add_member(koperasi, seller, Role.ORDERS)
+        koperasi_services.add_member(koperasi, seller, Role.ADMIN)
         db.session.commit()
         return {"product": product.id, "product_slug": product.slug, "variant": variant.id, "buyer": buyer.id,
                 "seller": seller.id, "slug": koperasi.slug}

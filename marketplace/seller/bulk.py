@@ -1,0 +1,171 @@
+"""Bulk catalog export and import (CSV or XLSX). Small files import inside the request; larger ones become an
+``ImportJob`` that a Celery worker runs, recording progress the page shows."""
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace.catalog.models import Category, Product, Variant
+from marketplace.catalog.services import format_options
+from marketplace.core.errors import NotFound, ValidationError
+from marketplace.core.timeutil import utcnow
+from marketplace.extensions import db
+from marketplace.koperasi.models import Membership
+from marketplace.seller import bulk_format
+from marketplace.seller.bulk_format import COLUMNS, STATUS_NAMES, CellError, ImportFileError, Table, read_table
+from marketplace.seller.bulk_import import ImportRejected, apply_plan, plan_import
+from marketplace.seller.bulk_stock import StockColumns, stock_export
+from marketplace.seller.models import ImportJob, ImportStatus
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def export_rows(koperasi_id: int) -> tuple[list[str], list[list]]:
+    """Every variant of the koperasi, grouped by product, with its on-hand count per warehouse."""
+    categories = dict(db.session.execute(select(Category.id, Category.slug)).all())
+    stock_columns, warehouse_ids, counts = stock_export(koperasi_id)
+    rows = db.session.execute(
+        select(Product.slug, Product.name, Product.category_id, Product.status, Product.description,
+               Variant.id, Variant.sku, Variant.name, Variant.options, Variant.price, Variant.weight_grams,
+               Variant.is_active, Variant.low_stock_threshold)
+        .join(Variant, Variant.product_id == Product.id)
+        .where(Product.koperasi_id == koperasi_id)
+        .order_by(Product.id, Variant.position, Variant.id)
+    )
+    out = [[slug, name, categories.get(category_id, ""), STATUS_NAMES[status], description, sku, vname,
+            format_options(options), price, grams, "ya" if active else "tidak", threshold,
+            *(counts.get((variant_id, w), 0) for w in warehouse_ids)]
+           for slug, name, category_id, status, description, variant_id, sku, vname, options, price, grams, active,
+           threshold in rows]
+    return list(COLUMNS) + stock_columns, out
+
+
+def export_catalog(koperasi_id: int, fmt: str) -> bytes:
+    header, rows = export_rows(koperasi_id)
+    return bulk_format.write_xlsx(header, rows) if fmt == "xlsx" else bulk_format.write_csv(header, rows)
+
+
+def _check_size(data: bytes) -> None:
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportRejected([CellError(1, "", _("Berkas terlalu besar (maksimal 20 MB)."))])
+
+
+def validate_and_apply(actor: Membership, table: Table, progress=lambda done, total: None) -> dict:
+    """The whole import: every row checked (catalog and stock cells), then everything applied, or an
+    ImportRejected listing every error and nothing changed. The caller commits."""
+    stock, errors = StockColumns.load(actor, table.header)
+    if errors:
+        raise ImportRejected(errors)
+    plan = plan_import(actor.koperasi_id, table, progress, extra_columns=stock.check_row)
+    if plan.errors:
+        raise ImportRejected(plan.errors)
+    summary = apply_plan(actor, plan)
+    summary["stock_changed"] = stock.apply(actor)
+    return summary
+
+
+def import_catalog(actor: Membership, data: bytes, filename: str) -> dict:
+    """Validates the whole file, then applies it; raises ImportRejected with every error and changes nothing."""
+    _check_size(data)
+    try:
+        table = read_table(data, filename)
+    except ImportFileError as error:
+        raise ImportRejected(error.errors) from None
+    return validate_and_apply(actor, table)
+
+
+def count_rows(data: bytes, filename: str) -> int:
+    _check_size(data)
+    try:
+        return len(read_table(data, filename).rows)
+    except ImportFileError as error:
+        raise ImportRejected(error.errors) from None
+
+
+def sync_limit() -> int:
+    return current_app.config.get("SELLER_IMPORT_SYNC_MAX_ROWS", 500)
+
+
+def start_import_job(actor: Membership, data: bytes, filename: str, rows: int) -> ImportJob:
+    job = ImportJob(koperasi_id=actor.koperasi_id, user_id=actor.user_id, filename=filename[:200], content=data,
+                    total_rows=rows)
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def job_of_koperasi(koperasi_id: int, job_id: int) -> ImportJob:
+    job = db.session.scalar(select(ImportJob).where(ImportJob.id == job_id, ImportJob.koperasi_id == koperasi_id))
+    if job is None:
+        raise NotFound(_("Impor tidak ditemukan."))
+    return job
+
+
+def recent_jobs(koperasi_id: int, limit: int = 5) -> list[ImportJob]:
+    return list(db.session.scalars(
+        select(ImportJob).where(ImportJob.koperasi_id == koperasi_id).order_by(ImportJob.id.desc()).limit(limit)
+    ))
+
+
+def run_import_job(job_id: int) -> None:
+    """The worker's side. Commits progress while validating (nothing else is written yet), then applies the
+    whole file and marks the job done in one final transaction. Safe to run twice: a finished job is left alone,
+    and an interrupted one starts again from the file (nothing of it was committed)."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None or job.is_finished:
+        return
+    actor = db.session.scalar(
+        select(Membership).where(Membership.koperasi_id == job.koperasi_id, Membership.user_id == job.user_id)
+    )
+    if actor is None:
+        _fail(job, [CellError(1, "", _("Pengunggah bukan lagi anggota koperasi ini."))])
+        return
+    job.status, job.processed_rows = ImportStatus.VALIDATING, 0
+    db.session.commit()
+
+    def progress(done: int, total: int) -> None:
+        job.processed_rows = done
+        db.session.commit()
+
+    def applying() -> None:
+        job.status = ImportStatus.APPLYING
+        db.session.commit()
+
+    try:
+        table = read_table(job.content or b"", job.filename)
+        job.total_rows = len(table.rows)
+        summary = validate_and_apply(actor, table, _progress_then(progress, applying))
+    except ImportFileError as error:
+        _fail(job, error.errors)
+        return
+    except ImportRejected as rejected:
+        db.session.rollback()
+        _fail(db.session.get(ImportJob, job_id), rejected.errors)
+        return
+    except Exception:
+        db.session.rollback()
+        _fail(db.session.get(ImportJob, job_id), [CellError(1, "", _("Impor gagal disimpan; tidak ada yang diubah."))])
+        raise
+    job.summary, job.status, job.finished_at, job.content = summary, ImportStatus.DONE, utcnow(), None
+    db.session.commit()
+
+
+def _progress_then(progress, when_validated):
+    """Progress callback that also marks the job "applying" once the last row is validated (before any write)."""
+
+    def report(done: int, total: int) -> None:
+        progress(done, total)
+        if done >= total:
+            when_validated()
+
+    return report
+
+
+def _fail(job: ImportJob, errors: list[CellError]) -> None:
+    job.errors = [e.as_dict() for e in errors[:500]]
+    job.summary = {"error_count": len(errors)}
+    job.status, job.finished_at = ImportStatus.FAILED, utcnow()
+    db.session.commit()
+
+
+__all__ = ["ImportRejected", "ValidationError", "export_catalog", "import_catalog", "run_import_job"]

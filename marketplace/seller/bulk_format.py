@@ -1,0 +1,157 @@
+"""The bulk catalog file: one row per variant, product columns repeated on each row of the product.
+
+Reading turns a CSV (UTF-8, comma or the semicolon that Indonesian Excel writes) or an XLSX sheet into a header
+and rows of strings; writing produces the same columns, so an export imports back without changes.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from marketplace.catalog.models import ProductStatus
+
+PRODUCT_COLUMNS = ["kode_produk", "nama_produk", "kategori", "status", "deskripsi"]
+VARIANT_COLUMNS = ["sku", "nama_varian", "opsi", "harga", "berat_gram", "aktif", "batas_menipis"]
+COLUMNS = PRODUCT_COLUMNS + VARIANT_COLUMNS
+REQUIRED_COLUMNS = ["nama_produk", "sku", "harga", "berat_gram"]
+STOCK_PREFIX = "stok_"
+
+STATUS_WORDS = {"draf": ProductStatus.DRAFT, "terbit": ProductStatus.PUBLISHED, "arsip": ProductStatus.ARCHIVED}
+STATUS_WORDS.update({s.value: s for s in ProductStatus})
+STATUS_NAMES = {ProductStatus.DRAFT: "draf", ProductStatus.PUBLISHED: "terbit", ProductStatus.ARCHIVED: "arsip"}
+YES = {"ya", "y", "1", "true", "aktif", "yes"}
+NO = {"tidak", "t", "0", "false", "nonaktif", "no", "n"}
+
+
+@dataclass
+class CellError:
+    row: int  # as in a spreadsheet: the header is row 1
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, format, header)."""
+
+    def __init__(self, errors: list[CellError]):
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (row number, column -> text)
+
+
+def _normalise_header(cell) -> str:
+    return str(cell or "").strip().lower().replace(" ", "_")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError([CellError(1, "", _(
+            "Berkas bukan teks UTF-8. Di Excel pilih Simpan Sebagai → \"CSV UTF-8 (dipisah koma)\"."))]) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        raise ImportFileError([CellError(1, "", _("Format CSV rusak: %(error)s", error=str(error)))]) from None
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a damaged file; all mean the same to the seller
+        raise ImportFileError([CellError(1, "", _("Berkas XLSX tidak bisa dibaca."))]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    if not data.strip():
+        raise ImportFileError([CellError(1, "", _("Berkas kosong."))])
+    is_xlsx = filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
+    raw = _read_xlsx(data) if is_xlsx else _read_csv(data)
+    if not raw:
+        raise ImportFileError([CellError(1, "", _("Berkas kosong."))])
+    header = [_normalise_header(c) for c in raw[0]]
+    while header and not header[-1]:
+        header.pop()
+    errors = []
+    for name in REQUIRED_COLUMNS:
+        if name not in header:
+            errors.append(CellError(1, name, _("Kolom wajib \"%(name)s\" tidak ada di baris judul.", name=name)))
+    seen = set()
+    for name in header:
+        if name in seen:
+            errors.append(CellError(1, name, _("Kolom \"%(name)s\" muncul dua kali.", name=name)))
+        seen.add(name)
+        if name not in COLUMNS and not name.startswith(STOCK_PREFIX):
+            errors.append(CellError(1, name or "?", _(
+                "Kolom \"%(name)s\" tidak dikenal. Kolom yang dipakai: %(cols)s, dan stok_<gudang>.",
+                name=name, cols=", ".join(COLUMNS))))
+    if errors:
+        raise ImportFileError(errors)
+    rows = []
+    for index, values in enumerate(raw[1:], start=2):
+        cells = [_cell_text(v) for v in values]
+        if not any(cells):
+            continue
+        if len(cells) > len(header) and any(cells[len(header):]):
+            raise ImportFileError([CellError(index, "", _(
+                "Baris %(row)s punya %(n)s kolom, padahal judul hanya %(m)s kolom. Periksa pemisah kolom.",
+                row=index, n=len(cells), m=len(header)))])
+        rows.append((index, {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}))
+    return Table(header=header, rows=rows)
+
+
+def write_csv(header: list[str], rows: list[list]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    # A BOM makes Excel open the UTF-8 file with the right characters; the reader strips it.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_xlsx(header: list[str], rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Produk")
+    sheet.append(header)
+
+    def text_cell(value):
+        # A text starting with "=" would become a formula in Excel; keep it text (and the round trip exact).
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+
+    for row in rows:
+        sheet.append([text_cell(v) if isinstance(v, str) and v.startswith("=") else v for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,77 @@
+"""Sales figures for the overview: revenue and orders per day for 30 days (Jakarta days) and top products."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from marketplace.catalog.models import Product, Variant
+from marketplace.core.timeutil import utcnow
+from marketplace.extensions import db
+from marketplace.orders.models import Order, OrderLine, OrderStatus
+
+WIB = timedelta(hours=7)  # Asia/Jakarta has no daylight saving time
+SOLD = (OrderStatus.PACKING, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
+
+
+@dataclass
+class Day:
+    day: date
+    revenue: int
+    orders: int
+
+
+def _today_wib(now: datetime | None = None) -> date:
+    return ((now or utcnow()) + WIB).date()
+
+
+def daily_sales(koperasi_id: int, days: int = 30, now: datetime | None = None) -> list[Day]:
+    """Paid orders that were not cancelled or refunded, by the Jakarta day they were paid."""
+    today = _today_wib(now)
+    first = today - timedelta(days=days - 1)
+    since = datetime.combine(first, datetime.min.time()) - WIB
+    result = {first + timedelta(days=i): Day(first + timedelta(days=i), 0, 0) for i in range(days)}
+    rows = db.session.execute(
+        select(Order.paid_at, Order.total)
+        .where(Order.koperasi_id == koperasi_id, Order.status.in_(SOLD), Order.paid_at >= since)
+    )
+    for paid_at, total in rows:
+        day = result.get((paid_at + WIB).date())
+        if day is not None:
+            day.revenue += total
+            day.orders += 1
+    return list(result.values())
+
+
+def top_products(koperasi_id: int, days: int = 30, limit: int = 5, now: datetime | None = None) -> list[tuple]:
+    since = (now or utcnow()) - timedelta(days=days)
+    units = func.sum(OrderLine.quantity).label("units")
+    return db.session.execute(
+        select(Product.id, Product.name, units, func.sum(OrderLine.quantity * OrderLine.unit_price))
+        .join(Order, Order.id == OrderLine.order_id)
+        .join(Variant, Variant.id == OrderLine.variant_id)
+        .join(Product, Product.id == Variant.product_id)
+        .where(Order.koperasi_id == koperasi_id, Order.status.in_(SOLD), Order.paid_at >= since)
+        .group_by(Product.id, Product.name).order_by(units.desc(), Product.id).limit(limit)
+    ).all()
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    day: Day
+
+
+def chart_bars(series: list[Day], width: int = 600, height: int = 160, top_margin: int = 30) -> tuple[list[Bar], int]:
+    """Bar geometry for an inline SVG (no chart library, no CDN); returns the bars and the scale's top."""
+    top = max((d.revenue for d in series), default=0) or 1
+    slot = width / max(1, len(series))
+    bars = []
+    for i, day in enumerate(series):
+        h = round((height - top_margin) * day.revenue / top, 1)
+        bars.append(Bar(x=round(i * slot + slot * 0.15, 1), y=round(height - h, 1), width=round(slot * 0.7, 1),
+                        height=h, day=day))
+    return bars, top
