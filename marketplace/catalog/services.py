@@ -166,6 +166,7 @@ def update_product(product: Product, *, name: str, category: Category | None, de
     product.category = category
     product.description = sanitise_description(description)
     db.session.flush()
+    product_changed(product)
     return product
 
 
@@ -209,6 +210,7 @@ def update_variant(
     variant.sku, variant.price, variant.weight_grams = sku, int(price), int(weight_grams)
     variant.name, variant.options, variant.is_active = name.strip(), options or {}, is_active
     db.session.flush()
+    product_changed(variant.product_id)
     return variant
 
 
@@ -236,6 +238,7 @@ def change_product_status(product: Product, status: ProductStatus) -> Product:
             raise CertificateExpired(" ".join(blockers))
     product.status = status
     db.session.flush()
+    product_changed(product)
     return product
 
 
@@ -268,3 +271,4 @@ def certification_of_product(product: Product, certification_id: int) -> Certifi
 def remove_certification(product: Product, cert: Certification) -> None:
     product.certifications.remove(cert)
     db.session.flush()
+    product_changed(product)

@@ -101,3 +101,19 @@ def test_nightly_rebuild_drops_an_expired_halal_flag(app, db, search_dir, make_p
     app.extensions["celery"].tasks[rebuild_index.name].apply()
     assert get_engine().search(SearchRequest(text="madu mangga", halal_only=True)).total == 0
     assert get_engine().search(SearchRequest(text="madu mangga")).total == 1
+
+
+def test_seller_edits_reach_search(db, search_dir, make_product):
+    from marketplace.catalog import services as catalog
+    from marketplace.catalog.models import ProductStatus
+
+    product = make_product(name="Sarung Goyor Lama", prices=(150000,))
+    publish(db)
+    catalog.update_product(product, name="Sarung Goyor Tenun Ikat", category=None, description="Adem dan halus.")
+    variant = product.variants[0]
+    catalog.update_variant(variant, sku=variant.sku, price=139000, weight_grams=450)
+    publish(db)
+    assert [(h.name, h.price) for h in found("goyor ikat")] == [("Sarung Goyor Tenun Ikat", 139000)]
+    catalog.change_product_status(product, ProductStatus.ARCHIVED)
+    publish(db)
+    assert found("goyor") == []
