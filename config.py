@@ -22,6 +22,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'opop.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE / "search"))
+    # How often (seconds) a web process checks the index for new commits; a search edit shows within this.
+    SEARCH_REFRESH_INTERVAL = float(os.environ.get("SEARCH_REFRESH_INTERVAL", "0.1"))
     MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE / "media"))
     MAX_IMAGE_BYTES = _env_int("MAX_IMAGE_BYTES", 5 * 1024 * 1024)
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 32 * 1024 * 1024)

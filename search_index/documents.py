@@ -63,6 +63,7 @@ def _documents(ids: list[int]) -> list[ProductDocument]:
             joinedload(Product.category).joinedload(Category.parent),
         )
         .order_by(Product.id)
+        .execution_options(populate_existing=True)  # the database's state, not what this session holds
     ).unique()
     availability = available_by_product(ids)
     documents = []

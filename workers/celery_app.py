@@ -15,6 +15,8 @@ BEAT_SCHEDULE: dict = {
 BEAT_SCHEDULE["inventory-purge-reservations"] = {"task": "inventory.purge_reservations", "schedule": 60.0}
 BEAT_SCHEDULE["orders-expire-unpaid"] = {"task": "orders.expire_unpaid", "schedule": 60.0}
 BEAT_SCHEDULE["seller-unpublish-expired"] = {"task": "seller.unpublish_expired", "schedule": crontab(hour=0, minute=5)}
+BEAT_SCHEDULE["search-rebuild-nightly"] = {"task": "search.rebuild", "schedule": crontab(hour=3, minute=15),
+                                           "options": {"queue": "search"}}
 
 
 def make_celery(app: Flask) -> Celery:

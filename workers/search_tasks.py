@@ -1,7 +1,7 @@
 from celery import shared_task
 from whoosh.index import LockError
 
-from search_index.indexing import reindex_products
+from search_index.indexing import rebuild, reindex_products
 
 
 @shared_task(
@@ -11,3 +11,10 @@ from search_index.indexing import reindex_products
 def index_products(product_ids: list[int]) -> int:
     """Re-indexes the given products from current database state (safe to run twice, in any order)."""
     return reindex_products(product_ids)
+
+
+@shared_task(name="search.rebuild", ignore_result=True, queue="search")
+def rebuild_index() -> int:
+    """Nightly full rebuild: picks up what no event announces (a halal certificate passing its expiry date) and
+    compacts the segments that a day of small commits leaves. Runs on the search queue, so after the day's writes."""
+    return rebuild().documents

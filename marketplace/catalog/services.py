@@ -85,9 +85,9 @@ def create_product(
     return product
 
 
-def add_variant(
-    product: Product, sku: str, price: int, weight_grams: int, *, name: str = "", options: dict | None = None
-) -> Variant:
+def _checked_variant_fields(koperasi_id: int, sku: str, price: int, weight_grams: int,
+                            variant_id: int | None = None) -> str:
+    """The rules every variant write shares; returns the normalised SKU."""
     sku = sku.strip().upper()
     if not sku:
         raise ValidationError(_("SKU wajib diisi."), field="sku")
@@ -95,11 +95,18 @@ def add_variant(
         raise ValidationError(_("Harga tidak boleh negatif."), field="price")
     if weight_grams <= 0:
         raise ValidationError(_("Berat harus lebih dari 0 gram."), field="weight_grams")
-    clash = db.session.scalar(
-        select(Variant.id).where(Variant.koperasi_id == product.koperasi_id, Variant.sku == sku)
-    )
-    if clash:
+    query = select(Variant.id).where(Variant.koperasi_id == koperasi_id, Variant.sku == sku)
+    if variant_id is not None:
+        query = query.where(Variant.id != variant_id)
+    if db.session.scalar(query):
         raise DuplicateSku(_("SKU %(sku)s sudah dipakai produk lain di koperasi ini.", sku=sku), field="sku")
+    return sku
+
+
+def add_variant(
+    product: Product, sku: str, price: int, weight_grams: int, *, name: str = "", options: dict | None = None
+) -> Variant:
+    sku = _checked_variant_fields(product.koperasi_id, sku, price, weight_grams)
     variant = Variant(
         product=product,
         koperasi_id=product.koperasi_id,
@@ -166,6 +173,7 @@ def update_product(product: Product, *, name: str, category: Category | None, de
     product.category = category
     product.description = sanitise_description(description)
     db.session.flush()
+    product_changed(product)
     return product
 
 
@@ -192,23 +200,11 @@ def update_variant(
     variant: Variant, *, sku: str, price: int, weight_grams: int, name: str = "", options: dict | None = None,
     is_active: bool = True,
 ) -> Variant:
-    sku = sku.strip().upper()
-    if not sku:
-        raise ValidationError(_("SKU wajib diisi."), field="sku")
-    if price < 0:
-        raise ValidationError(_("Harga tidak boleh negatif."), field="price")
-    if weight_grams <= 0:
-        raise ValidationError(_("Berat harus lebih dari 0 gram."), field="weight_grams")
-    clash = db.session.scalar(
-        select(Variant.id).where(
-            Variant.koperasi_id == variant.koperasi_id, Variant.sku == sku, Variant.id != variant.id
-        )
-    )
-    if clash:
-        raise DuplicateSku(_("SKU %(sku)s sudah dipakai produk lain di koperasi ini.", sku=sku), field="sku")
+    sku = _checked_variant_fields(variant.koperasi_id, sku, price, weight_grams, variant_id=variant.id)
     variant.sku, variant.price, variant.weight_grams = sku, int(price), int(weight_grams)
     variant.name, variant.options, variant.is_active = name.strip(), options or {}, is_active
     db.session.flush()
+    product_changed(variant.product_id)
     return variant
 
 
@@ -236,6 +232,7 @@ def change_product_status(product: Product, status: ProductStatus) -> Product:
             raise CertificateExpired(" ".join(blockers))
     product.status = status
     db.session.flush()
+    product_changed(product)
     return product
 
 
@@ -268,6 +265,7 @@ def certification_of_product(product: Product, certification_id: int) -> Certifi
 def remove_certification(product: Product, cert: Certification) -> None:
     product.certifications.remove(cert)
     db.session.flush()
+    product_changed(product)
 
 
 def published_with_expired_certificate(today: date | None = None) -> list[Product]:

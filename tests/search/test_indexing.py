@@ -83,3 +83,37 @@ def test_indexing_twice_keeps_one_document(db, search_dir, make_product):
     db.session.delete(db.session.get(Product, product.id))
     publish(db)
     assert found("anyam bambu") == []
+
+
+def test_nightly_rebuild_drops_an_expired_halal_flag(app, db, search_dir, make_product):
+    from datetime import date, timedelta
+
+    from workers.search_tasks import rebuild_index
+
+    product = make_product(name="Madu Mangga Probolinggo", halal_valid_until=date.today() + timedelta(days=30))
+    publish(db)
+    assert get_engine().search(SearchRequest(text="madu mangga", halal_only=True)).total == 1
+    # The certificate's date passes: nothing is edited, so no event says so.
+    db.session.execute(
+        text("UPDATE certification SET valid_until = :day WHERE product_id = :id"),
+        {"day": date.today() - timedelta(days=1), "id": product.id},
+    )
+    app.extensions["celery"].tasks[rebuild_index.name].apply()
+    assert get_engine().search(SearchRequest(text="madu mangga", halal_only=True)).total == 0
+    assert get_engine().search(SearchRequest(text="madu mangga")).total == 1
+
+
+def test_seller_edits_reach_search(db, search_dir, make_product):
+    from marketplace.catalog import services as catalog
+    from marketplace.catalog.models import ProductStatus
+
+    product = make_product(name="Sarung Goyor Lama", prices=(150000,))
+    publish(db)
+    catalog.update_product(product, name="Sarung Goyor Tenun Ikat", category=None, description="Adem dan halus.")
+    variant = product.variants[0]
+    catalog.update_variant(variant, sku=variant.sku, price=139000, weight_grams=450)
+    publish(db)
+    assert [(h.name, h.price) for h in found("goyor ikat")] == [("Sarung Goyor Tenun Ikat", 139000)]
+    catalog.change_product_status(product, ProductStatus.ARCHIVED)
+    publish(db)
+    assert found("goyor") == []
