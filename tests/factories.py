@@ -18,6 +18,27 @@ PASSWORD = "rahasia123"
 _seq = itertools.count(1)
 
 
+def verified_koperasi(name: str, region_code: str, nib: str, *, pesantren_name: str | None = None,
+                      legal_entity_number: str = "AHU-1", owner_email: str | None = None,
+                      owner_name: str = "Pemilik"):
+    """A verified koperasi (and its pesantren), optionally with an owner who logs in with PASSWORD. For tests on a
+    committed database, where the rolled-back `make_koperasi` fixture does not apply; the caller commits."""
+    from marketplace.extensions import db
+
+    pesantren = koperasi_services.create_pesantren(pesantren_name or f"Pesantren {name}", region_code)
+    koperasi = koperasi_services.create_koperasi(
+        pesantren, name, nib=nib, legal_entity_number=legal_entity_number, region_code=region_code
+    )
+    koperasi_services.change_status(koperasi, VerificationStatus.SUBMITTED)
+    koperasi_services.change_status(koperasi, VerificationStatus.VERIFIED)
+    if owner_email:
+        owner = User(email=owner_email, name=owner_name)
+        owner.set_password(PASSWORD)
+        db.session.add(owner)
+        koperasi_services.add_member(koperasi, owner, Role.OWNER)
+    return koperasi
+
+
 @pytest.fixture
 def make_user(db):
     def make(email: str | None = None, name: str = "Pengguna Uji", **fields) -> User:

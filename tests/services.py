@@ -59,3 +59,29 @@ def scratch_postgres_database():
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def redis_worker_app(tmp_path, label: str, **config):
+    """An app on a scratch PostgreSQL database with Celery on the real Redis broker, migrated and inside an app
+    context, for tests that run a real worker. Its own key prefix keeps other runs' workers off its tasks."""
+    from flask_migrate import upgrade
+
+    from marketplace import create_app
+    from marketplace.extensions import db
+
+    require_redis()
+    with scratch_postgres_database() as url:
+        app = create_app(
+            "testing", SQLALCHEMY_DATABASE_URI=url, CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=REDIS_URL,
+            CELERY_RESULT_BACKEND=None, MEDIA_DIR=str(tmp_path / "media"), SEARCH_INDEX_DIR=str(tmp_path / "search"),
+            CELERY_BROKER_TRANSPORT_OPTIONS={"global_keyprefix": f"opop-{label}-test-{uuid.uuid4().hex[:8]}:"},
+            **config,
+        )
+        with app.app_context():
+            upgrade()
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()

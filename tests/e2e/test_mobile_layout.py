@@ -7,30 +7,20 @@ from marketplace.catalog.images import add_product_image
 from marketplace.catalog.models import CertificationKind, ProductStatus
 from marketplace.demo.images import draw_product_image
 from marketplace.extensions import db
-from marketplace.koperasi import services as koperasi_services
-from marketplace.koperasi.models import Role, VerificationStatus
+from tests.factories import verified_koperasi
 
 LONG_NAME = "Keripik Singkong Pedas Balado Super Renyah Khas Pondok Pesantren Miftahul Ulum Kabupaten Probolinggo"
 
 
 @pytest.fixture(scope="module")
 def catalogue(live_app):
-    from marketplace.accounts.models import User
-    from tests.factories import PASSWORD
 
     with live_app.app_context():
         parent = catalog.create_category("Makanan & Minuman")
         category = catalog.create_category("Keripik & Camilan", parent=parent)
-        pesantren = koperasi_services.create_pesantren("Pondok Pesantren Miftahul Ulum Al-Islamiyah", "kab-probolinggo")
-        koperasi = koperasi_services.create_koperasi(
-            pesantren, "Koperasi Pondok Pesantren Miftahul Ulum Sejahtera Bersama", nib="9100000000001",
-            legal_entity_number="AHU-0001", region_code="kab-probolinggo")
-        koperasi_services.change_status(koperasi, VerificationStatus.SUBMITTED)
-        koperasi_services.change_status(koperasi, VerificationStatus.VERIFIED)
-        owner = User(email="pemilik@uji.opop.id", name="Pemilik")
-        owner.set_password(PASSWORD)
-        db.session.add(owner)
-        koperasi_services.add_member(koperasi, owner, Role.OWNER)
+        koperasi = verified_koperasi("Koperasi Pondok Pesantren Miftahul Ulum Sejahtera Bersama", "kab-probolinggo",
+                                     "9100000000001", pesantren_name="Pondok Pesantren Miftahul Ulum Al-Islamiyah",
+                                     owner_email="pemilik@uji.opop.id")
         slugs = []
         for i in range(8):
             product = catalog.create_product(koperasi, f"{LONG_NAME} {i}", category=category,
@@ -43,7 +33,7 @@ def catalogue(live_app):
             slugs.append(product.slug)
         db.session.commit()
         return {"product": slugs[0], "category": category.slug, "parent": parent.slug, "koperasi": koperasi.slug,
-                "pesantren": pesantren.slug}
+                "pesantren": koperasi.pesantren.slug}
 
 
 PAGES = [

@@ -13,9 +13,9 @@ from marketplace.extensions import db
 from marketplace.inventory.models import MovementReason
 from marketplace.inventory.services import create_warehouse, set_stock
 from marketplace.koperasi import services as koperasi_services
-from marketplace.koperasi.models import Role, VerificationStatus
+from marketplace.koperasi.models import Role
 from marketplace.seller.models import AuditEntry, ImportJob, ImportStatus, Invitation
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, verified_koperasi
 from tests.seller_fixtures import make_paid_order
 
 LONG = "Koperasi Pondok Pesantren Salafiyah Syafi'iyah Sukorejo Situbondo Sejahtera Bersama Mandiri"
@@ -24,11 +24,8 @@ LONG = "Koperasi Pondok Pesantren Salafiyah Syafi'iyah Sukorejo Situbondo Sejaht
 @pytest.fixture(scope="module")
 def dashboard(live_app):
     with live_app.app_context():
-        pesantren = koperasi_services.create_pesantren("Pondok Pesantren Salafiyah Syafi'iyah", "kab-situbondo")
-        koperasi = koperasi_services.create_koperasi(pesantren, LONG, nib="9100000000777",
-                                                     legal_entity_number="AHU-0777", region_code="kab-situbondo")
-        koperasi_services.change_status(koperasi, VerificationStatus.SUBMITTED)
-        koperasi_services.change_status(koperasi, VerificationStatus.VERIFIED)
+        koperasi = verified_koperasi(LONG, "kab-situbondo", "9100000000777", legal_entity_number="AHU-0777",
+                                     pesantren_name="Pondok Pesantren Salafiyah Syafi'iyah")
         owner = User(email="pemilik.dasbor@uji.opop.id", name="Pemilik Dasbor Dengan Nama Yang Cukup Panjang")
         owner.set_password(PASSWORD)
         db.session.add(owner)

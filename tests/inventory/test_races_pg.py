@@ -19,9 +19,8 @@ from marketplace.extensions import db
 from marketplace.inventory.models import Stock, StockMovement
 from marketplace.inventory.queries import ledger_mismatches
 from marketplace.inventory.services import set_stock
-from marketplace.koperasi import services as koperasi_services
-from marketplace.koperasi.models import VerificationStatus
 from marketplace.orders.models import Order
+from tests.factories import verified_koperasi
 from tests.services import scratch_postgres_database
 from tests.stock_fixtures import ADDRESS, sign_in, warehouse_of
 
@@ -45,12 +44,8 @@ def _prepare(app, label: str, stock: dict[str, int], orders_of_lines) -> tuple[l
     """A koperasi with one variant per ``stock`` key; BUYERS buyers whose carts hold the lines
     ``orders_of_lines(i)`` (variant keys in the order they were added). Returns signed-in clients and tokens."""
     with app.app_context():
-        pesantren = koperasi_services.create_pesantren(f"Pesantren {label}", "kab-jombang")
-        koperasi = koperasi_services.create_koperasi(
-            pesantren, f"Koperasi {label}", nib=f"{6000000000000 + zlib.crc32(label.encode()) % 10**9}",
-            legal_entity_number="AHU-R", region_code="kab-jombang")
-        koperasi_services.change_status(koperasi, VerificationStatus.SUBMITTED)
-        koperasi_services.change_status(koperasi, VerificationStatus.VERIFIED)
+        nib = f"{6000000000000 + zlib.crc32(label.encode()) % 10**9}"
+        koperasi = verified_koperasi(f"Koperasi {label}", "kab-jombang", nib, legal_entity_number="AHU-R")
         product = catalog.create_product(koperasi, f"Kopi {label}", status=ProductStatus.PUBLISHED)
         warehouse = warehouse_of(koperasi)
         variants = {}

@@ -20,11 +20,12 @@ from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.inventory.queries import available_by_variant, ledger_mismatches
 from marketplace.koperasi import services as koperasi_services
-from marketplace.koperasi.models import Role, VerificationStatus
+from marketplace.koperasi.models import Role
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderStatus, OrderStatusChange
 from marketplace.outbox.services import dispatch_pending
 from marketplace.payments.models import Payment, PaymentEvent, PaymentStatus, Refund
+from tests.factories import verified_koperasi
 from tests.stock_fixtures import ADDRESS, sign_in, warehouse_of
 
 _seq = itertools.count(1)
@@ -34,11 +35,8 @@ def _shop(app, stock: int = 5):
     """A verified koperasi with one product in stock and a buyer; committed (the web server must see them)."""
     n = next(_seq)
     with app.app_context():
-        pesantren = koperasi_services.create_pesantren(f"Pesantren Bayar {n}", "kab-malang")
-        koperasi = koperasi_services.create_koperasi(pesantren, f"Koperasi Bayar {n}", nib=f"{7000000000000 + n}",
-                                                     legal_entity_number=f"AHU-B{n}", region_code="kab-malang")
-        koperasi_services.change_status(koperasi, VerificationStatus.SUBMITTED)
-        koperasi_services.change_status(koperasi, VerificationStatus.VERIFIED)
+        koperasi = verified_koperasi(f"Koperasi Bayar {n}", "kab-malang", f"{7000000000000 + n}",
+                                     pesantren_name=f"Pesantren Bayar {n}", legal_entity_number=f"AHU-B{n}")
         product = catalog.create_product(koperasi, f"Madu Randu {n}", status=ProductStatus.PUBLISHED)
         variant = catalog.add_variant(product, f"MADU-{n}", 65000, 380, name="250 ml")
         from marketplace.inventory.services import set_stock

@@ -3,23 +3,19 @@ are searchable within 2 s of the commit. The path is the production one: commit 
 default queue → indexing task on the search queue → one writer commit → the reader refreshes."""
 
 import time
-import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from flask_migrate import upgrade
 
-from marketplace import create_app
 from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Product, ProductStatus, Variant
 from marketplace.extensions import db
 from marketplace.inventory.models import Warehouse
 from marketplace.inventory.services import create_warehouse, set_stock
-from marketplace.koperasi import services as koperasi_services
-from marketplace.koperasi.models import Role, VerificationStatus
 from search_index import SearchRequest, get_engine
 from search_index.indexing import rebuild
-from tests.services import REDIS_URL, require_redis, scratch_postgres_database
+from tests.factories import verified_koperasi
+from tests.services import redis_worker_app
 
 DEADLINE = 2.0
 pytestmark = pytest.mark.slow
@@ -27,36 +23,15 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def live_app(tmp_path):
-    require_redis()
-    with scratch_postgres_database() as url:
-        app = create_app(
-            "testing", SQLALCHEMY_DATABASE_URI=url, CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=REDIS_URL,
-            CELERY_RESULT_BACKEND=None, SEARCH_INDEX_DIR=str(tmp_path / "search"), SEARCH_REFRESH_INTERVAL=0,
-            MEDIA_DIR=str(tmp_path / "media"),
-            # A key prefix of our own, so that no other worker on this Redis takes these tasks.
-            CELERY_BROKER_TRANSPORT_OPTIONS={"global_keyprefix": f"opop-search-test-{uuid.uuid4().hex[:8]}:"},
-        )
-        with app.app_context():
-            upgrade()
-            yield app
-            db.session.remove()
-            db.engine.dispose()
+    with redis_worker_app(tmp_path, "search", SEARCH_REFRESH_INTERVAL=0) as app:
+        yield app
 
 
 def _shop():
-    from marketplace.accounts.models import User
 
-    pesantren = koperasi_services.create_pesantren("Pondok Pesantren Nurul Jadid", "kab-probolinggo")
-    koperasi = koperasi_services.create_koperasi(
-        pesantren, "Koppontren Nurul Jadid", nib="9120000000123", legal_entity_number="AHU-1",
-        region_code="kab-probolinggo",
-    )
-    koperasi_services.change_status(koperasi, VerificationStatus.SUBMITTED)
-    koperasi_services.change_status(koperasi, VerificationStatus.VERIFIED)
-    owner = User(email="pemilik@nuruljadid.test", name="Pemilik")
-    owner.set_password("rahasia123")
-    db.session.add(owner)
-    koperasi_services.add_member(koperasi, owner, Role.OWNER)
+    koperasi = verified_koperasi("Koppontren Nurul Jadid", "kab-probolinggo", "9120000000123",
+                                 pesantren_name="Pondok Pesantren Nurul Jadid",
+                                 owner_email="pemilik@nuruljadid.opop.id")
     product = catalog.create_product(koperasi, "Kopi Tongkol Paiton", status=ProductStatus.PUBLISHED)
     variant = catalog.add_variant(product, "KTP-250", 42000, 260)
     warehouse = create_warehouse(koperasi, "Gudang Pondok")

@@ -3,54 +3,32 @@ validates (committing progress the page polls) and applies everything in one tra
 
 import io
 import time
-import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from marketplace import create_app
-from marketplace.accounts.models import User
 from marketplace.catalog.models import Variant
 from marketplace.extensions import db
 from marketplace.inventory.services import create_warehouse
-from marketplace.koperasi import services as koperasi_services
-from marketplace.koperasi.models import Role, VerificationStatus
+from tests.factories import verified_koperasi
 from tests.seller.test_bulk import _big_csv
-from tests.services import REDIS_URL, require_redis, scratch_postgres_database
+from tests.services import redis_worker_app
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def worker_app(tmp_path):
-    require_redis()
-    with scratch_postgres_database() as url:
-        app = create_app(
-            "testing", SQLALCHEMY_DATABASE_URI=url, CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=REDIS_URL,
-            CELERY_RESULT_BACKEND=None, MEDIA_DIR=str(tmp_path / "media"), SEARCH_INDEX_DIR=str(tmp_path / "search"),
-            # Our own key prefix: no other worker on this Redis takes these tasks.
-            CELERY_BROKER_TRANSPORT_OPTIONS={"global_keyprefix": f"opop-seller-test-{uuid.uuid4().hex[:8]}:"},
-        )
-        with app.app_context():
-            upgrade()
-            pesantren = koperasi_services.create_pesantren("Pondok Pesantren Sidogiri", "kab-pasuruan")
-            koperasi = koperasi_services.create_koperasi(pesantren, "Kopontren Sidogiri", nib="9120000000999",
-                                                         legal_entity_number="AHU-9", region_code="kab-pasuruan")
-            koperasi_services.change_status(koperasi, VerificationStatus.SUBMITTED)
-            koperasi_services.change_status(koperasi, VerificationStatus.VERIFIED)
-            owner = User(email="pemilik@sidogiri.opop.id", name="Pemilik")
-            owner.set_password("rahasia123")
-            db.session.add(owner)
-            koperasi_services.add_member(koperasi, owner, Role.OWNER)
-            create_warehouse(koperasi, "Gudang Pondok")
-            db.session.commit()
-            app.config["TEST_SLUG"], app.config["TEST_KOPERASI"] = koperasi.slug, koperasi.id
-            db.session.remove()
+    with redis_worker_app(tmp_path, "seller") as app:
+        koperasi = verified_koperasi("Kopontren Sidogiri", "kab-pasuruan", "9120000000999",
+                                     pesantren_name="Pondok Pesantren Sidogiri", legal_entity_number="AHU-9",
+                                     owner_email="pemilik@sidogiri.opop.id")
+        create_warehouse(koperasi, "Gudang Pondok")
+        db.session.commit()
+        app.config["TEST_SLUG"], app.config["TEST_KOPERASI"] = koperasi.slug, koperasi.id
+        db.session.remove()
         yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 def test_big_import_runs_in_a_real_worker_with_progress(worker_app):
