@@ -18,14 +18,14 @@ import os
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
 
-ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from bench.scratch import scratch_postgres  # noqa: E402
+
 ADDRESS = {"recipient": "Pembeli Bench", "phone": "+6281234567890", "province": "Jawa Timur",
            "city": "Kota Surabaya", "region_code": "kota-surabaya", "district": "Wonokromo", "village": "Jagir",
            "street": "Jl. Jagir 5", "postal_code": "60244"}
@@ -173,12 +173,7 @@ def main():
     parser.add_argument("--oversell-stock", type=int, default=150)
     args = parser.parse_args()
 
-    name = f"opop_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with scratch_postgres() as url:
         app = make_app(url)
         from flask_migrate import upgrade
 
@@ -221,10 +216,6 @@ def main():
                   f"allocated {stock.quantity_allocated}/{stock.quantity}, oversold units {oversold}, "
                   f"ledger mismatches {len(ledger_mismatches())}")
             db.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

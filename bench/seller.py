@@ -9,12 +9,10 @@ request and then p50/p95/p99 over repeated requests; the target is p95 <= 200 ms
 """
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,7 +20,8 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from bench.scratch import scratch_postgres  # noqa: E402
+
 PASSWORD = "rahasia123"
 TARGET_MS = 200
 
@@ -32,16 +31,8 @@ def database(backend: str, tmp: Path):
     if backend == "sqlite":
         yield f"sqlite:///{tmp / 'bench.db'}"
         return
-    name = f"opop_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres() as url:
+        yield url
 
 
 def seed(variant_count: int) -> dict:

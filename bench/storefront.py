@@ -16,14 +16,13 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from bench.scratch import scratch_postgres  # noqa: E402
 
 
 def free_port() -> int:
@@ -85,6 +84,26 @@ def serve(url: str, instance: Path, workers: int, page_cache: bool) -> subproces
     return server
 
 
+def run(url: str, instance: Path, args) -> None:
+    started = time.perf_counter()
+    pages = build_database(url, instance)
+    print(f"demo database built in {time.perf_counter() - started:.1f} s")
+    print(f"gunicorn {args.workers} sync workers, PostgreSQL, wrk {args.connections} connections, "
+          f"{args.duration} s per page, {os.cpu_count()} cores")
+    print(f"{'page':10} {'cache':8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    for cache in ("off", "on"):  # off: every request renders (what a first visit or a logged-in buyer costs)
+        server = serve(url, instance, args.workers, cache == "on")
+        try:
+            for page, path in pages.items():
+                for _ in range(3):  # warm each worker's first request; not counted
+                    urllib.request.urlopen(server.base + path, timeout=10).read()
+                r = wrk(server.base + path, args.duration, args.connections)
+                print(f"{page:10} {cache:8} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} {r['non2xx']:8d}")
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=15)
@@ -94,33 +113,11 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
 
-    name = f"opop_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     instance = Path(tempfile.mkdtemp(prefix="opop-bench-"))
     try:
-        started = time.perf_counter()
-        pages = build_database(url, instance)
-        print(f"demo database built in {time.perf_counter() - started:.1f} s")
-        print(f"gunicorn {args.workers} sync workers, PostgreSQL, wrk {args.connections} connections, "
-              f"{args.duration} s per page, {os.cpu_count()} cores")
-        print(f"{'page':10} {'cache':8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
-        for cache in ("off", "on"):  # off: every request renders (what a first visit or a logged-in buyer costs)
-            server = serve(url, instance, args.workers, cache == "on")
-            try:
-                for page, path in pages.items():
-                    for _ in range(3):  # warm each worker's first request; not counted
-                        urllib.request.urlopen(server.base + path, timeout=10).read()
-                    r = wrk(server.base + path, args.duration, args.connections)
-                    print(f"{page:10} {cache:8} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} {r['non2xx']:8d}")
-            finally:
-                server.terminate()
-                server.wait(10)
+        with scratch_postgres() as url:
+            run(url, instance, args)
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         shutil.rmtree(instance, ignore_errors=True)
 
 
