@@ -8,8 +8,8 @@ from marketplace.koperasi import services as koperasi_services
 from marketplace.koperasi.models import VerificationStatus
 from marketplace.outbox.models import OutboxEvent
 from marketplace.outbox.services import dispatch_pending, record
-from search_index import SearchRequest, get_engine
-from search_index.indexing import reindex_products
+from marketplace.search.services import get_engine, reindex_products
+from search_index import SearchRequest
 
 
 def events(db, topic="product.changed"):
