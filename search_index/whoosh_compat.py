@@ -18,15 +18,29 @@ from array import array
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
+from whoosh.fields import FieldConfigurationError
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.reading import MultiReader, ReaderClosed, SegmentReader, TermNotFound
 from whoosh.searching import Searcher
 
-# What Whoosh's readers raise on damaged or vanished files. Unpickling a damaged table of contents or stored
-# fields can raise AttributeError, ImportError, IndexError or KeyError (see the pickle module's documentation).
+# What Whoosh's readers raise on damaged or vanished files (ValueError includes UnicodeDecodeError and reading a
+# closed memory map).
 DAMAGE_ERRORS = (
-    whoosh_index.IndexError, ReaderClosed, pickle.UnpicklingError, EOFError, OSError, struct.error, zlib.error,
-    ValueError, KeyError, IndexError, AttributeError, ImportError,
+    whoosh_index.IndexError, ReaderClosed, FileFormatError, pickle.UnpicklingError, EOFError, OSError, struct.error,
+    zlib.error, ValueError,
 )
+# Unpickling damaged bytes (the table of contents, stored fields) can also raise these (see the pickle module's
+# documentation); they are translated only around the calls that unpickle, where they cannot come from our code.
+UNPICKLING_ERRORS = (
+    *DAMAGE_ERRORS, AttributeError, ImportError, IndexError, KeyError, TypeError, FieldConfigurationError,
+)
+# Decoding a damaged term list can index past its end, or list a term whose postings are not there.
+TERM_LIST_ERRORS = (*DAMAGE_ERRORS, IndexError, TermNotFound)
+BLOCK_TAG_ERROR = "Block tag error"  # the W3 codec raises a bare Exception with this text for a damaged block
+
+
+def _is_damaged_block(error: Exception) -> bool:
+    return type(error) is Exception and str(error).startswith(BLOCK_TAG_ERROR)
 
 
 class IndexUnavailable(Exception):
@@ -38,16 +52,20 @@ class IndexDamaged(IndexUnavailable):
 
 
 @contextmanager
-def reading():
+def reading(errors: tuple[type[BaseException], ...] = DAMAGE_ERRORS):
     """Turns the exceptions of a damaged index raised inside the block into ``IndexDamaged``."""
     try:
         yield
-    except DAMAGE_ERRORS as error:
+    except errors as error:
         raise IndexDamaged(repr(error)) from error
+    except Exception as error:  # only Whoosh's bare "Block tag error"; anything else travels on
+        if _is_damaged_block(error):
+            raise IndexDamaged(repr(error)) from error
+        raise
 
 
 def open_index(path: str):
-    with reading():
+    with reading(UNPICKLING_ERRORS):
         return whoosh_index.open_dir(path)
 
 
@@ -86,15 +104,22 @@ def _generic_postings(matcher) -> dict[int, float]:
     return postings
 
 
+def _checked(postings: dict[int, float], reader) -> dict[int, float]:
+    """Damaged postings can name documents the segment does not have; they would index past every column."""
+    if postings and max(postings) >= reader.doc_count_all():
+        raise IndexDamaged(f"postings name document {max(postings)} of a {reader.doc_count_all()}-document segment")
+    return postings
+
+
 def read_postings(reader, fieldname: str, text: str) -> dict[int, float]:
     """{segment docnum: weight} for one term in one segment reader, deleted documents included."""
     with reading():
         try:
             matcher = reader.postings(fieldname, text)
-        except TermNotFound:
+        except TermNotFound:  # the term does not occur in this segment
             return {}
         leaf = _leaf_matcher(matcher)
-        return _fast_postings(leaf) if has_fast_postings(leaf) else _generic_postings(leaf)
+        return _checked(_fast_postings(leaf) if has_fast_postings(leaf) else _generic_postings(leaf), reader)
 
 
 # --- columns ---------------------------------------------------------------------------------------------------
@@ -133,15 +158,16 @@ def read_column(reader, name: str) -> list[int]:
 
 def term_documents(reader, fieldname: str) -> dict[str, list[int]]:
     """{term: segment docnums} for every term of a small keyword field (deleted documents included)."""
-    with reading():
+    with reading(TERM_LIST_ERRORS):
         return {
-            term.decode("utf-8"): list(_generic_postings(_leaf_matcher(reader.postings(fieldname, term))))
+            term.decode("utf-8"): list(_checked(_generic_postings(_leaf_matcher(reader.postings(fieldname, term))),
+                                                reader))
             for term in reader.lexicon(fieldname)
         }
 
 
 def term_frequencies(reader, fieldname: str) -> dict[str, int]:
-    with reading():
+    with reading(TERM_LIST_ERRORS):
         return {term.decode("utf-8"): info.doc_frequency() for term, info in reader.iter_field(fieldname)}
 
 
@@ -151,7 +177,7 @@ def doc_frequency(reader, fieldname: str, text: str) -> int:
 
 
 def stored_fields(searcher, docnum: int) -> dict:
-    with reading():
+    with reading(UNPICKLING_ERRORS):
         return searcher.stored_fields(docnum)
 
 
@@ -183,16 +209,19 @@ def close_quietly(searcher) -> None:
 
 
 def segment_count(ix) -> int:
-    with reading():
-        return len(ix._segments())
+    segments = ix._segments
+    with reading(UNPICKLING_ERRORS):
+        return len(segments())
 
 
 def fresh_searcher(ix, previous):
     """A searcher on the latest commit that reuses the previous one's open segment readers where the segment is
     unchanged. Whoosh's own ``Searcher.refresh()`` matches segments by id only, so a segment that gained deletions
     (an updated product) kept showing the old document; here the deletion count is part of the match."""
+    read_toc = ix._read_toc
+    with reading(UNPICKLING_ERRORS):
+        toc = read_toc()
     with reading():
-        toc = ix._read_toc()
         reusable = {
             (reader.segment().segment_id(), reader.segment().deleted_count()): reader
             for reader, _offset in previous.reader().leaf_readers()

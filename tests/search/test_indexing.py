@@ -117,3 +117,35 @@ def test_seller_edits_reach_search(db, search_dir, make_product):
     catalog.change_product_status(product, ProductStatus.ARCHIVED)
     publish(db)
     assert found("goyor") == []
+
+
+def test_a_rebuild_goes_live_with_the_changes_made_while_it_was_reading(db, search_dir, make_product, monkeypatch):
+    from marketplace.search import services
+    from search_index import whoosh_compat
+    from search_index.storage import swap_in
+
+    first = make_product(name="Dodol Nangka")
+    make_product(name="Dodol Durian")
+    publish(db)
+    read_documents = services.all_documents
+
+    def documents_while_a_seller_edits():
+        for number, document in enumerate(read_documents()):
+            yield document
+            if number == 0:  # a seller renames the product the rebuild has just read
+                db.session.get(Product, first.id).name = "Dodol Nangka Madura"
+                publish(db)
+
+    names_at_swap = []
+
+    def look_then_swap(base, generation):
+        searcher = whoosh_compat.new_searcher(whoosh_compat.open_index(str(generation)))
+        names_at_swap.extend(sorted(fields["name"] for fields in searcher.all_stored_fields()))
+        searcher.close()
+        swap_in(base, generation)
+
+    monkeypatch.setattr(services, "all_documents", documents_while_a_seller_edits)
+    monkeypatch.setattr("search_index.writer.swap_in", look_then_swap)
+    services.rebuild()
+    assert names_at_swap == ["Dodol Durian", "Dodol Nangka Madura"]  # already right when it went live
+    assert [h.name for h in found("dodol nangka")] == ["Dodol Nangka Madura"]
