@@ -170,15 +170,19 @@ def change_order(sb, ext_id: str, action: str) -> dict:
     return order
 
 
-def order_page(sb, shop_id: int, field: str, time_from: int, time_to: int, after: tuple | None, size: int,
+def order_page(sb, shop_id: int, field: str, bounds: dict, after: tuple | None, size: int,
                statuses: tuple = ()) -> tuple[list[dict], bool]:
-    """Keyset paging on (time field, id): every order in the window exactly once while it does not change."""
-    assert field in ("create_time", "update_time")
-    sql = f"SELECT * FROM orders WHERE shop_id = ? AND {field} >= ? AND {field} <= ?"
-    args = [shop_id, time_from, time_to]
+    """Keyset paging on (time field, id): every order in the window exactly once while it does not change.
+    `bounds` maps create_time/update_time to inclusive (low, high) limits."""
+    sql, args = "SELECT * FROM orders WHERE shop_id = ?", [shop_id]
+    for column, (low, high) in bounds.items():
+        assert column in ("create_time", "update_time")
+        sql += f" AND {column} BETWEEN ? AND ?"
+        args += [low, high]
     if statuses:
         sql += f" AND status IN ({','.join('?' * len(statuses))})"
         args += statuses
+    assert field in ("create_time", "update_time")
     if after:
         sql += f" AND ({field} > ? OR ({field} = ? AND id > ?))"
         args += [after[0], after[0], after[1]]

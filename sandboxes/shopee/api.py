@@ -138,7 +138,7 @@ def get_order_list():
     status = request.args.get("order_status")
     if status is not None and status not in ORDER_STATUSES:
         raise ApiError("param", "Unknown order_status.")
-    rows, more = commerce.order_page(sandbox(), shop["id"], field, time_from, time_to,
+    rows, more = commerce.order_page(sandbox(), shop["id"], field, {field: (time_from, time_to)},
                                      _cursor(field, time_from, time_to), size, (status,) if status else ())
     next_cursor = encode_cursor({"w": [field, time_from, time_to], "k": [rows[-1][field], rows[-1]["id"]]}) \
         if more else ""
