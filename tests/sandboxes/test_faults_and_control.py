@@ -70,9 +70,11 @@ def test_injected_latency_and_timeouts(shopee_sandbox, shopee_shop):
     started = time.monotonic()
     assert _shopee_items(shopee_sandbox, shopee_shop).status_code == 200
     assert time.monotonic() - started >= 0.3
-    shopee_sandbox.ctl("PUT", "/faults", {"latency_ms": 0, "timeout_rate": 1.0, "timeout_seconds": 1.5})
+    shopee_sandbox.ctl("PUT", "/faults", {"latency_ms": 0, "timeout_rate": 1.0, "timeout_seconds": 1.0})
     with pytest.raises(requests.Timeout):
-        _shopee_items(shopee_sandbox, shopee_shop, timeout=0.5)
+        _shopee_items(shopee_sandbox, shopee_shop, timeout=0.3)
+    time.sleep(0.9)  # let the hung call finish, so that its log row does not land in the next test
+    assert shopee_sandbox.requests_log(path=ITEM_LIST)["requests"][-1]["status"] == 504
 
 
 def test_every_api_request_is_logged(shopee_sandbox, shopee_shop):
