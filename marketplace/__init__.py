@@ -8,7 +8,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import get_config
-from marketplace.extensions import babel, csrf, db, login_manager, mail, migrate
+from marketplace.extensions import babel, csrf, db, login_manager, migrate
+from marketplace.extensions import mail as mailer  # `marketplace.mail` is the mail domain package
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,34 +42,41 @@ def create_app(profile: str | None = None, **overrides) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(BASE_DIR / "translations"))
-    mail.init_app(app)
+    mailer.init_app(app)
 
     from marketplace import models  # noqa: F401  (registers every model with the metadata)
     from marketplace.core.web import register_web
 
     register_web(app)
-    from marketplace.cli import register_cli
-
-    register_cli(app)
-    from search_index import init_app as init_search
-
-    init_search(app)
-    _init_background_work(app)
+    _init_domains(app)
     return app
 
 
-def _init_background_work(app: Flask) -> None:
-    from marketplace.outbox.services import when_committed
+def _init_domains(app: Flask) -> None:
+    """Each domain wires itself: blueprints, CLI, outbox handlers, tasks and beat entries, demo steps. The outbox
+    comes first (others subscribe to it); the Celery app last (it is built from what the domains declared)."""
+    from marketplace import (
+        accounts,
+        catalog,
+        checkout,
+        demo,
+        inventory,
+        koperasi,
+        mail,
+        opop,
+        orders,
+        outbox,
+        payments,
+        search,
+        seller,
+        storefront,
+    )
     from workers.celery_app import make_celery
 
-    celery = make_celery(app)
-
-    def request_dispatch() -> None:
-        # Eager mode (tests) dispatches explicitly; a worker would otherwise run inside this commit.
-        if not celery.conf.task_always_eager:
-            celery.send_task("outbox.dispatch", queue="default")
-
-    when_committed(request_dispatch)
+    for domain in (outbox, mail, accounts, koperasi, catalog, inventory, checkout, orders, payments, storefront,
+                   search, seller, opop, demo):
+        domain.init_app(app)
+    make_celery(app)
 
 
 @event.listens_for(Engine, "connect")

@@ -5,6 +5,7 @@ from marketplace.catalog.models import Category, Certification, Product, Product
 from marketplace.checkout.models import Address, Cart, CartLine, ShippingRate  # noqa: F401
 from marketplace.inventory.models import Allocation, Reservation, Stock, StockMovement, Warehouse  # noqa: F401
 from marketplace.koperasi.models import Koperasi, Membership, Pesantren  # noqa: F401
+from marketplace.mail.models import MailDelivery  # noqa: F401
 from marketplace.orders.models import Order, OrderLine, OrderStatusChange  # noqa: F401
 from marketplace.outbox.models import OutboxEvent  # noqa: F401
 from marketplace.payments.models import Payment, PaymentEvent, Refund  # noqa: F401

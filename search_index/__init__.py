@@ -1,7 +1,7 @@
 """Product search. The storefront talks only to the interface in ``search_index.api`` through ``get_engine()``;
 Whoosh is today's implementation (``search_index.engine``), a search server could be tomorrow's."""
 
-from flask import Flask, current_app
+from flask import current_app
 
 from search_index.api import (  # noqa: F401  (the public interface)
     SORTS,
@@ -26,11 +26,3 @@ def get_engine() -> SearchEngine:
         )
         current_app.extensions["search_engine"] = found
     return found
-
-
-def init_app(app: Flask) -> None:
-    from search_index.cli import register_cli
-    from search_index.events import register_handlers
-
-    register_handlers()
-    register_cli(app)

@@ -33,15 +33,6 @@ def product_ids_from(events: Iterable) -> list[int]:
 def enqueue_reindex(events: list) -> None:
     product_ids = product_ids_from(events)
     if product_ids:
-        from workers.search_tasks import index_products  # registers the task with every Celery app
-
         # This app's own Celery app: with several Flask apps in one process (tests) the default one may differ.
         celery = current_app.extensions["celery"]
-        celery.tasks[index_products.name].apply_async(args=[product_ids], queue="search")
-
-
-def register_handlers() -> None:
-    from marketplace.outbox.services import on
-
-    for topic in TOPICS:
-        on(topic)(enqueue_reindex)
+        celery.tasks["search.index_products"].apply_async(args=[product_ids], queue="search")

@@ -1,30 +1,24 @@
 """The one Celery app. Broker and result backend come from the Flask config: kombu's sqla+sqlite transport on a
-laptop, Redis in production. Every task runs inside a Flask app context and commits once at its edge."""
+laptop, Redis in production. Task modules and beat entries come from the domains (``core.background``); every
+task runs inside a Flask app context and commits once at its edge."""
+
+from importlib import import_module
 
 from celery import Celery, Task
-from celery.schedules import crontab  # noqa: F401  (used by schedules that domains add)
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
-QUEUES = ("default", "search", "channel.push", "channel.pull", "mail")
-TASK_MODULES = ["workers.outbox_tasks", "workers.search_tasks"]
-TASK_MODULES.append("workers.seller_tasks")  # bulk catalog imports
-TASK_MODULES += ["workers.inventory_tasks", "workers.order_tasks"]
-BEAT_SCHEDULE: dict = {
-    "outbox-sweep": {"task": "outbox.dispatch", "schedule": 30.0},
-}
-BEAT_SCHEDULE["inventory-purge-reservations"] = {"task": "inventory.purge_reservations", "schedule": 60.0}
-BEAT_SCHEDULE["orders-expire-unpaid"] = {"task": "orders.expire_unpaid", "schedule": 60.0}
-BEAT_SCHEDULE["seller-unpublish-expired"] = {"task": "seller.unpublish_expired", "schedule": crontab(hour=0, minute=5)}
-BEAT_SCHEDULE["search-rebuild-nightly"] = {"task": "search.rebuild", "schedule": crontab(hour=3, minute=15),
-                                           "options": {"queue": "search"}}
+from marketplace.core.background import background
 
 
 def make_celery(app: Flask) -> Celery:
     class AppContextTask(Task):
         def __call__(self, *args, **kwargs):
+            if has_app_context() and current_app._get_current_object() is app:
+                return self.run(*args, **kwargs)  # eager (tests, CLI): part of the caller's work and session
             with app.app_context():
                 return self.run(*args, **kwargs)
 
+    declared = background(app)
     celery = Celery(app.import_name, task_cls=AppContextTask)
     celery.conf.update(
         broker_url=app.config["CELERY_BROKER_URL"],
@@ -37,10 +31,12 @@ def make_celery(app: Flask) -> Celery:
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         broker_transport_options=app.config.get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
-        beat_schedule=BEAT_SCHEDULE,
+        beat_schedule=dict(declared.schedule),
         timezone="Asia/Jakarta",
-        imports=TASK_MODULES,
+        imports=list(declared.task_modules),
     )
+    for module in declared.task_modules:  # shared tasks attach to every Celery app, this one included
+        import_module(module)
     celery.set_default()
     app.extensions["celery"] = celery
     return celery

@@ -2,13 +2,13 @@
 
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
-from flask_mailman import EmailMessage
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from marketplace.accounts.models import User
 from marketplace.core.errors import ValidationError
 from marketplace.core.phone import normalise_phone
 from marketplace.extensions import db
+from marketplace.mail.services import queue_mail
 
 _RESET_SALT = "password-reset"
 
@@ -67,7 +67,7 @@ def send_password_reset(email: str) -> None:
         return
     link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
     body = render_template("emails/password_reset.txt", user=user, link=link)
-    EmailMessage(_("Atur ulang kata sandi OPOP Marketplace"), body, to=[user.email]).send()
+    queue_mail(user.email, _("Atur ulang kata sandi OPOP Marketplace"), body)
 
 
 def reset_password(token: str, new_password: str) -> User:

@@ -64,6 +64,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.send_password_reset(form.email.data)
+        db.session.commit()
         flash(_("Jika email terdaftar, tautan atur ulang kata sandi sudah dikirim."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot.html", form=form)

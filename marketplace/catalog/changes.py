@@ -8,9 +8,8 @@ from sqlalchemy.orm import Session
 from marketplace.catalog.models import Certification, Product, Variant
 from marketplace.extensions import db
 from marketplace.outbox import services as outbox
-from marketplace.outbox.models import OutboxEvent
 
-_SEEN = "changed_products"
+TOPIC = "product.changed"
 
 
 def product_changed(product: Product | int) -> None:
@@ -18,11 +17,17 @@ def product_changed(product: Product | int) -> None:
     _record(db.session, product if isinstance(product, int) else product.id)
 
 
+def products_changed(product_ids) -> None:
+    """The same for many products at once (bulk statements that bypass the flush hooks): one INSERT, still once
+    per product, plus the one ``catalogue.changed`` the storefront page cache listens to."""
+    outbox.record_many(TOPIC, ({"product_id": product_id} for product_id in sorted(product_ids)),
+                       once_by="product_id")
+    outbox.record_once("catalogue.changed", None)
+
+
 def _record(session: Session, product_id: int | None) -> None:
-    seen = session.info.setdefault(_SEEN, set())
-    if product_id is not None and product_id not in seen:
-        seen.add(product_id)
-        outbox.record("product.changed", product_id=product_id)
+    if product_id is not None:
+        outbox.record_once(TOPIC, product_id, session=session, product_id=product_id)
 
 
 @event.listens_for(Session, "before_flush")
@@ -38,14 +43,4 @@ def _changes_in_flush(session: Session, flush_context, instances) -> None:
             product_id = obj.product_id if obj.product_id is not None else getattr(obj.product, "id", None)
             touched.add(product_id)
     for product_id in touched:
-        if product_id is not None and product_id not in session.info.get(_SEEN, ()):
-            seen = session.info.setdefault(_SEEN, set())
-            seen.add(product_id)
-            session.add(OutboxEvent(topic="product.changed", payload={"product_id": product_id}))
-            session.info["outbox_pending"] = True
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget(session: Session, *args) -> None:
-    session.info.pop(_SEEN, None)
+        _record(session, product_id)

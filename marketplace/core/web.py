@@ -1,4 +1,4 @@
-"""Wiring shared by every page: blueprints, error pages, template helpers, language switch, media files."""
+"""What every page shares: error pages, template helpers, language switch, media files."""
 
 from flask import Flask, redirect, render_template, request, send_from_directory, session, url_for
 from flask_babel import get_locale
@@ -6,40 +6,12 @@ from flask_babel import get_locale
 from marketplace.core.errors import NotFound
 from marketplace.core.money import format_rupiah
 from marketplace.core.regions import REGIONS, region_label
-from marketplace.extensions import db, login_manager
+from marketplace.extensions import db
 
 
 def register_web(app: Flask) -> None:
-    from marketplace.accounts.models import User
-    from marketplace.accounts.views import bp as accounts_bp
-    from marketplace.checkout.views import bp as checkout_bp
-    from marketplace.opop.views import bp as opop_bp
-    from marketplace.orders.views import bp as orders_bp
-    from marketplace.payments.views import bp as payments_bp
-    from marketplace.seller.views import bp as seller_bp
-    from marketplace.seller.views_members import invite_bp as seller_invite_bp
-    from marketplace.storefront.search_views import bp as search_bp
-    from marketplace.storefront.views import bp as storefront_bp
-
-    for blueprint in (storefront_bp, accounts_bp, seller_bp, opop_bp, checkout_bp, orders_bp, payments_bp, search_bp,
-                      seller_invite_bp):
-        app.register_blueprint(blueprint)
-
-    from marketplace.storefront.cache import init_page_cache
-
-    init_page_cache(app)
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message = None
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
-
     app.jinja_env.filters["rupiah"] = format_rupiah
     app.jinja_env.filters["region"] = region_label
-    from marketplace.catalog.services import description_html
-
-    app.jinja_env.filters["safe_html"] = description_html
 
     def page_url(number: int) -> str:
         args = {**request.args.to_dict(flat=False), "hal": [number]}

@@ -3,6 +3,7 @@
 import random
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
@@ -10,6 +11,7 @@ from marketplace.accounts.models import User
 from marketplace.catalog import services as catalog
 from marketplace.catalog.images import add_product_image
 from marketplace.catalog.models import CertificationKind, Product, ProductStatus
+from marketplace.core.background import background
 from marketplace.demo import data
 from marketplace.demo.images import draw_product_image
 from marketplace.extensions import db
@@ -21,7 +23,6 @@ KOPERASI_COUNT = 44
 PRODUCTS_PER_KOPERASI = 10
 
 # Extra steps (stock, warehouses, ...) that other domains add to the demo; each gets (koperasi, products, rng).
-EXTRA_STEPS: list = []
 
 
 def _user(email: str, name: str, password_hash: str, **fields) -> User:
@@ -110,16 +111,8 @@ def seed_demo(with_images: bool = True, progress=lambda n, total: None) -> dict:
                 add_product_image(product, draw_product_image(base, slug, seed=k * 100 + p))
             products.append(product)
             total_products += 1
-        for step in EXTRA_STEPS:
+        for step in background(current_app).demo_steps:
             step(koperasi, products, rng)
         progress(k + 1, KOPERASI_COUNT)
     db.session.flush()
     return {"koperasi": KOPERASI_COUNT, "products": total_products}
-
-from marketplace.inventory.demo import seed_inventory  # noqa: E402  (warehouses, stock, shipping rates)
-
-EXTRA_STEPS.append(seed_inventory)
-
-from marketplace.seller.demo import seed_staff  # noqa: E402  (one staff login per role in the first koperasi)
-
-EXTRA_STEPS.append(seed_staff)

@@ -11,7 +11,7 @@ from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.inventory.errors import StockBelowAllocated
 from marketplace.inventory.models import MovementReason, Stock, StockMovement, Warehouse
-from marketplace.outbox.models import OutboxEvent
+from marketplace.outbox import services as outbox
 
 _CHUNK = 1000
 
@@ -84,10 +84,8 @@ def set_stock_levels(
             {"stock_id": sid, "variant_id": vid, "quantity_delta": delta, "allocated_delta": 0, "reason": reason,
              "reference": reference[:80], "note": note[:300], "user_id": user_id, "created_at": now}
             for sid, vid, delta in movements])
-        db.session.execute(insert(OutboxEvent), [
-            {"topic": "stock.changed", "payload": {"variant_id": v, "product_id": (product_of or {}).get(v)},
-             "created_at": now, "attempts": 0} for v in sorted(changed_variants)])
-        db.session.info["outbox_pending"] = True
+        outbox.record_many("stock.changed", [{"variant_id": v, "product_id": (product_of or {}).get(v)}
+                                             for v in sorted(changed_variants)])
         db.session.expire_all()
     db.session.flush()
     return len(movements)

@@ -1,1 +1,16 @@
 """Orders: one per koperasi per checkout, status changes in the words buyers know, fulfilment and refunds."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from marketplace.core.background import register_tasks
+    from marketplace.orders.notifications import send_order_confirmations
+    from marketplace.orders.views import bp
+    from marketplace.outbox.services import subscribe
+
+    app.register_blueprint(bp)
+    subscribe(app, "order.paid", send_order_confirmations)
+    register_tasks(app, "marketplace.orders.tasks", {
+        "orders-expire-unpaid": {"task": "orders.expire_unpaid", "schedule": 60.0},
+    })

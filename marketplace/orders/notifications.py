@@ -1,15 +1,14 @@
-"""Emails about orders, sent after commit by the outbox dispatcher (never for a rolled-back order)."""
+"""Emails about orders. The outbox hands committed ``order.paid`` events here; the mail goes out from the mail
+queue (never for a rolled-back order, never twice)."""
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from flask_mailman import EmailMessage
 
 from marketplace.extensions import db
+from marketplace.mail.services import queue_mail
 from marketplace.orders.models import Order
-from marketplace.outbox.services import on
 
 
-@on("order.paid")
 def send_order_confirmations(events) -> None:
     for event in events:
         order = db.session.get(Order, event.payload.get("order_id"))
@@ -17,4 +16,4 @@ def send_order_confirmations(events) -> None:
             continue
         link = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/pesanan/{order.number}"
         body = render_template("emails/order_paid.txt", order=order, link=link)
-        EmailMessage(_("Pesanan %(number)s sudah dibayar", number=order.number), body, to=[order.email]).send()
+        queue_mail(order.email, _("Pesanan %(number)s sudah dibayar", number=order.number), body)

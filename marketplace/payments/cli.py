@@ -5,12 +5,17 @@ import time
 
 import click
 import requests
-from flask import current_app
+from flask import Flask, current_app
+from flask.cli import AppGroup
 
-from marketplace.payments.views import bp
+payments_cli = AppGroup("payments", help="Payment gateway tools.")
 
 
-@bp.cli.command("register-webhook")
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(payments_cli)
+
+
+@payments_cli.command("register-webhook")
 @click.option("--url", default=None, help="Webhook URL (default: PUBLIC_BASE_URL + /pembayaran/webhook/stripe).")
 @click.option("--wait", default=30.0, help="Seconds to wait for the gateway to come up.")
 def register_webhook(url: str | None, wait: float):

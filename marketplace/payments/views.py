@@ -72,6 +72,3 @@ def stripe_webhook():
         db.session.rollback()  # the same event delivered twice at once: the other delivery applied it
         outcome = "duplicate"
     return {"received": True, "outcome": outcome}
-
-
-from marketplace.payments import cli  # noqa: E402,F401  (adds `flask payments register-webhook` to this blueprint)

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import insert, select, update
 
+from marketplace.catalog.changes import products_changed
 from marketplace.catalog.models import Category, Certification, Product, ProductStatus, Variant
 from marketplace.catalog.services import parse_options, sanitise_description
 from marketplace.core.errors import ValidationError
@@ -23,7 +24,6 @@ from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.koperasi.models import Membership
 from marketplace.koperasi.services import unique_slug
-from marketplace.outbox.models import OutboxEvent
 from marketplace.seller.bulk_format import NO, STATUS_WORDS, YES, CellError, Table
 
 Progress = Callable[[int, int], None]
@@ -280,14 +280,8 @@ def _announce(product_ids: set[int], now) -> None:
     """Bulk statements bypass the ORM's flush hooks, so the events they would have written are written here, in
     the same transaction: one ``product.changed`` per product (search re-indexing) and one ``catalogue.changed``
     (the storefront page cache)."""
-    if not product_ids:
-        return
-    rows = [{"topic": "product.changed", "payload": {"product_id": pid}, "created_at": now, "attempts": 0}
-            for pid in sorted(product_ids)]
-    rows.append({"topic": "catalogue.changed", "payload": {"source": "import"}, "created_at": now, "attempts": 0})
-    db.session.execute(insert(OutboxEvent), rows)
-    db.session.info["outbox_pending"] = True
-    db.session.info.setdefault("changed_products", set()).update(product_ids)  # catalog.changes: once per product
+    if product_ids:
+        products_changed(product_ids)
 
 
 def apply_plan(actor: Membership, plan: ImportPlan, progress: Progress = lambda done, total: None) -> dict:

@@ -3,7 +3,6 @@ Services flush; the request commits once."""
 
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
-from flask_mailman import EmailMessage
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -16,6 +15,7 @@ from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.koperasi.models import Koperasi, Membership, Role
 from marketplace.koperasi.services import add_member
+from marketplace.mail.services import queue_mail
 from marketplace.seller.models import AuditEntry, Invitation
 
 _INVITE_SALT = "koperasi-invitation"
@@ -135,7 +135,7 @@ def invite_member(actor: Membership, email: str, role: Role) -> Invitation:
         "emails/koperasi_invitation.txt", koperasi=koperasi, role=role_label(role), link=link,
         inviter=actor.user, days=INVITE_MAX_AGE // 86400,
     )
-    EmailMessage(_("Undangan bergabung dengan %(name)s", name=koperasi.name), body, to=[email]).send()
+    queue_mail(email, _("Undangan bergabung dengan %(name)s", name=koperasi.name), body)
     audit(actor, "member.invite", email, role=str(role))
     return invitation
 

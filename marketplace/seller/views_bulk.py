@@ -9,7 +9,7 @@ from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp, form_errors_flash
 from marketplace.seller.bulk import ImportRejected
 from marketplace.seller.forms import ImportForm
-from workers.seller_tasks import import_catalog as import_catalog_task
+from marketplace.seller.tasks import import_catalog as import_catalog_task
 
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -18,6 +18,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from marketplace.outbox import services as outbox
 from marketplace.outbox.models import OutboxEvent
 
 page_cache = Cache()
@@ -85,19 +86,11 @@ def _catalogue_models() -> tuple:
 @event.listens_for(Session, "before_flush")
 def _mark_catalogue_change(session: Session, flush_context, instances) -> None:
     """One `catalogue.changed` event per transaction that touches what buyers see."""
-    if session.info.get("catalogue_changed"):
+    if ("catalogue.changed", None) in session.info.get("outbox_once", ()):
         return
     models = _catalogue_models()
     touched = any(isinstance(obj, models) for obj in session.new) or any(
         isinstance(obj, models) and session.is_modified(obj) for obj in session.dirty
     ) or any(isinstance(obj, models) for obj in session.deleted)
     if touched:
-        session.info["catalogue_changed"] = True
-        session.add(OutboxEvent(topic="catalogue.changed", payload={}))
-        session.info["outbox_pending"] = True
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _reset_catalogue_mark(session: Session) -> None:
-    session.info.pop("catalogue_changed", None)
+        outbox.record_once("catalogue.changed", None, session=session)

@@ -2,6 +2,7 @@ import re
 
 from marketplace.accounts.models import User
 from tests.factories import PASSWORD
+from tests.mail import sent_mail
 
 
 def _count_users(db):
@@ -84,4 +85,4 @@ def test_reset_for_unknown_email_reveals_nothing(app, client):
 
 
 def _sent_mail(app):
-    return app.extensions["mailman"].outbox
+    return sent_mail(app)

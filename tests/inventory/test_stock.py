@@ -106,8 +106,6 @@ def test_stock_cannot_be_set_negative_or_in_another_koperasis_warehouse(db, make
 
 
 def test_periodic_tasks_purge_expired_holds_and_expire_unpaid_orders(app, db, make_stocked_product):
-    import workers.inventory_tasks  # noqa: F401  (the worker imports these through TASK_MODULES)
-    import workers.order_tasks  # noqa: F401
     from marketplace.orders.models import Order, OrderStatus
 
     variant = make_stocked_product(stock=(4,)).variants[0]

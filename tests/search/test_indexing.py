@@ -88,7 +88,7 @@ def test_indexing_twice_keeps_one_document(db, search_dir, make_product):
 def test_nightly_rebuild_drops_an_expired_halal_flag(app, db, search_dir, make_product):
     from datetime import date, timedelta
 
-    from workers.search_tasks import rebuild_index
+    from marketplace.search.tasks import rebuild_index
 
     product = make_product(name="Madu Mangga Probolinggo", halal_valid_until=date.today() + timedelta(days=30))
     publish(db)
