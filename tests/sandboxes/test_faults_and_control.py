@@ -99,6 +99,7 @@ BAD_CONTROL = [
     ("POST", "/shops", {"name": "x", "shop_id": -3}, 400),
     ("PATCH", "/shops/{shop}", {"rate_limit": 0}, 400),
     ("PATCH", "/shops/{shop}", {"colour": "red"}, 400),
+    ("PATCH", "/shops/{shop}", {}, 400),
     ("GET", "/shops/999", None, 404),
     ("POST", "/shops/{shop}/products", {"name": "Kopi"}, 400),
     ("POST", "/shops/{shop}/products", {"name": "Kopi", "price": 1, "stock": 100_000}, 400),
