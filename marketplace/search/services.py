@@ -36,28 +36,27 @@ def reindex_products(product_ids: Iterable[int]) -> int:
     return len(documents) + len(gone)
 
 
-def _changed_since(moment: datetime) -> list[int]:
-    events = db.session.scalars(
+def _events_since(moment: datetime) -> list[OutboxEvent]:
+    return list(db.session.scalars(
         select(OutboxEvent).where(OutboxEvent.topic.in_(TOPICS), OutboxEvent.created_at >= moment - COMMIT_SLACK)
-    ).all()
-    return product_ids_from(events)
+    ))
 
 
 def rebuild(procs: int = 1, progress: Callable[[int], None] = lambda n: None) -> BuildStats:
     """Builds a fresh index from the database and swaps it in; search keeps answering from the old one meanwhile.
-    Changes committed while the rebuild was reading go into the new index before it goes live; the few that land
+    Changes committed while the rebuild was reading go into the new index before it goes live; events that commit
     between that catch-up and the swap (their indexing task wrote into the old index) are re-indexed right after.
     The session is emptied chunk by chunk (constant memory): objects the caller held must be loaded again."""
     started = utcnow()
-    caught_up_at = started
+    caught_up: set[int] = set()
 
     def catch_up() -> tuple[list, list[int]]:
-        nonlocal caught_up_at
-        caught_up_at = utcnow()
-        return documents_for(_changed_since(started))
+        events = _events_since(started)
+        caught_up.update(event.id for event in events)
+        return documents_for(product_ids_from(events))
 
     stats = get_engine().rebuild(all_documents(), procs=procs, progress=progress, catch_up=catch_up)
-    late = _changed_since(caught_up_at)
+    late = product_ids_from([event for event in _events_since(started) if event.id not in caught_up])
     if late:
         reindex_products(late)
     return stats

@@ -1,6 +1,8 @@
 """Changes reach the index through the outbox: one event per changed product per transaction, nothing for a
 rolled-back change, and the indexing task is safe to run twice."""
 
+import re
+
 from sqlalchemy import select, text
 
 from marketplace.catalog.models import Product
@@ -149,3 +151,17 @@ def test_a_rebuild_goes_live_with_the_changes_made_while_it_was_reading(db, sear
     services.rebuild()
     assert names_at_swap == ["Dodol Durian", "Dodol Nangka Madura"]  # already right when it went live
     assert [h.name for h in found("dodol nangka")] == ["Dodol Nangka Madura"]
+
+
+def test_search_status_names_the_live_generation_or_says_how_to_recover(app, db, search_dir, make_product):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["search", "status"])
+    assert result.exit_code == 0 and "Search index unavailable" in result.output
+    assert "flask search rebuild" in result.output
+    make_product(name="Tasbih Kokka")
+    make_product(name="Tasbih Kayu Stigi")
+    db.session.commit()
+    assert runner.invoke(args=["search", "rebuild"]).exit_code == 0
+    result = runner.invoke(args=["search", "status"])
+    assert result.exit_code == 0
+    assert re.fullmatch(r"gen-\S+: 2 products, \d segment\(s\)\n", result.output), result.output
