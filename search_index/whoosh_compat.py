@@ -32,8 +32,9 @@ DAMAGE_ERRORS = (
 # Unpickling damaged bytes (the table of contents, stored fields) can also raise these (see the pickle module's
 # documentation); they are translated only around the calls that unpickle, where they cannot come from our code.
 UNPICKLING_ERRORS = (
-    *DAMAGE_ERRORS, AttributeError, ImportError, IndexError, KeyError, TypeError, FieldConfigurationError,
-)
+    *DAMAGE_ERRORS, AttributeError, ImportError, IndexError, KeyError, TypeError, OverflowError,
+    FieldConfigurationError,
+)  # not MemoryError: a damaged length can ask for more memory than there is, but so can a real shortage
 # Decoding a damaged term list can index past its end, or list a term whose postings are not there.
 TERM_LIST_ERRORS = (*DAMAGE_ERRORS, IndexError, TermNotFound)
 BLOCK_TAG_ERROR = "Block tag error"  # the W3 codec raises a bare Exception with this text for a damaged block
