@@ -71,13 +71,14 @@ def test_code_of_another_shop_is_refused(shopee_sandbox):
 
 
 def test_access_token_expires(shopee_sandbox):
-    shopee_sandbox.ctl("PUT", "/config", {"access_token_ttl": 1})
+    shopee_sandbox.ctl("PUT", "/config", {"access_token_ttl": 2})
     shop = shopee_sandbox.ctl("POST", "/shops", {"name": "Toko"})
     tokens = shopee_sandbox.connect(shop["shop_id"])
-    assert tokens["expire_in"] == 1
+    issued = time.monotonic()
+    assert tokens["expire_in"] == 2
     call = lambda: shopee_sandbox.shop_call("GET", ITEM_LIST, tokens, shop["shop_id"], params=LIST_PARAMS)  # noqa: E731
     assert call().status_code == 200
-    time.sleep(1.2)
+    time.sleep(max(0.0, issued + 2.2 - time.monotonic()))
     expired = call()
     assert expired.status_code == 403 and expired.json()["error"] == "error_auth"
 
