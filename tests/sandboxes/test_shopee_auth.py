@@ -115,3 +115,13 @@ def test_token_of_one_shop_does_not_open_another(shopee_sandbox, shopee_shop):
     other = shopee_sandbox.ctl("POST", "/shops", {"name": "Other"})
     answer = shopee_sandbox.shop_call("GET", ITEM_LIST, shopee_shop.tokens, other["shop_id"], params=LIST_PARAMS)
     assert answer.status_code == 403 and answer.json()["error"] == "error_auth"
+
+
+def test_code_expires(shopee_sandbox):
+    shopee_sandbox.ctl("PUT", "/config", {"code_ttl": 0.5})
+    shop = shopee_sandbox.ctl("POST", "/shops", {"name": "Toko"})
+    code = shopee_sandbox.authorise(shop["shop_id"])
+    time.sleep(0.7)
+    answer = shopee_sandbox.call("POST", "/api/v2/auth/token/get", json_body={
+        "code": code, "shop_id": shop["shop_id"], "partner_id": shopee_sandbox.partner_id})
+    assert answer.status_code == 403 and answer.json()["error"] == "error_auth"
