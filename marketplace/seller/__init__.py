@@ -4,16 +4,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from celery.schedules import crontab
-
-    from marketplace.core.background import register_demo_step, register_tasks
+    """The dashboard has no tasks of its own: its actions are the domains' services, and so are their tasks."""
+    from marketplace.core.background import register_demo_step
     from marketplace.seller.demo import seed_staff
     from marketplace.seller.views import bp
-    from marketplace.seller.views_members import invite_bp
+    from marketplace.seller.views.members import invite_bp
 
     app.register_blueprint(bp)
     app.register_blueprint(invite_bp)
-    register_tasks(app, "marketplace.seller.tasks", {
-        "seller-unpublish-expired": {"task": "seller.unpublish_expired", "schedule": crontab(hour=0, minute=5)},
-    })
     register_demo_step(app, seed_staff)
