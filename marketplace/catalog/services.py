@@ -19,6 +19,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.core.errors import NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.koperasi.audit import audit_system
 from marketplace.koperasi.models import Koperasi
 from marketplace.koperasi.services import unique_slug
 
@@ -274,8 +275,6 @@ def published_with_expired_certificate(today: date | None = None) -> list[Produc
 def unpublish_expired_products(today: date | None = None) -> int:
     """The daily sweep: a product whose halal/PIRT/BPOM certificate expired goes back to draft (the same rule that
     refuses to publish it), with an entry in its koperasi's audit log. Safe to run twice."""
-    from marketplace.koperasi.audit import audit_system
-
     products = published_with_expired_certificate(today)
     for product in products:
         change_product_status(product, ProductStatus.DRAFT)

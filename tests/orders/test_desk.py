@@ -4,7 +4,6 @@ nothing, and only a paid order can be packed."""
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.core.errors import ValidationError
 from marketplace.orders import services
 from marketplace.orders.models import Order, OrderStatus, OrderStatusChange
 from tests.seller_fixtures import make_paid_order
@@ -28,14 +27,15 @@ def test_packing_is_recorded_once_and_only_for_paid_orders(db, make_shop):
     assert shop.order.status == OrderStatus.PACKING  # the buyer still sees "dikemas"
 
 
-def test_ship_with_an_unknown_courier_changes_nothing(db, make_shop):
+def test_ship_with_an_unknown_courier_changes_nothing(client, db, login, make_shop, snapshot):
     shop = make_shop()
-    with pytest.raises(ValidationError) as error:
-        services.ship(shop.order, "JNE1234567890", shop.owner.id, courier="dhl")
-    assert error.value.field == "courier"
-    db.session.rollback()
+    login(shop.owner)
+    before = snapshot()
+    page = client.post(f"/seller/{shop.koperasi.slug}/pesanan/{shop.order.number}/kirim",
+                       data={"courier": "dhl", "tracking_number": "JNE1234567890"}, follow_redirects=True)
+    assert "Pilih kurir." in page.get_data(as_text=True)
+    assert snapshot() == before
     order = db.session.get(Order, shop.order.id)
-    assert order.status == OrderStatus.PACKING and order.courier == "jne" and order.tracking_number is None
     services.ship(order, "jnt1234567890", shop.owner.id, courier="jnt")
     assert (order.status, order.courier, order.tracking_number) == (OrderStatus.SHIPPED, "jnt", "JNT1234567890")
     assert order.packed_at is not None

@@ -12,6 +12,7 @@ from marketplace.extensions import db
 from marketplace.orders import desk
 from marketplace.orders.models import Order
 from marketplace.payments.gateway import GatewayError
+from marketplace.payments.refunds import refund_of_order
 from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp, form_errors_flash
 from marketplace.seller.forms import CancelOrderForm, PackForm, ShipForm
@@ -41,7 +42,8 @@ def orders(membership):
 def order_detail(membership, number: str):
     order = owned_or_404(Order, membership.koperasi_id, number, by="number")
     return render_template("seller/order_detail.html", order=order, ship_form=_ship_form(order),
-                           cancel_form=CancelOrderForm(formdata=None), pack_form=PackForm())
+                           cancel_form=CancelOrderForm(formdata=None), pack_form=PackForm(),
+                           refund=refund_of_order(order.id))
 
 
 def _act(membership, number: str, action, success: str):
