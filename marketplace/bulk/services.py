@@ -37,26 +37,26 @@ def validate_and_apply(actor: Membership, table: Table, progress=lambda done, to
     return summary
 
 
-def import_catalog(actor: Membership, data: bytes, filename: str) -> dict:
-    """Validates the whole file, then applies it; raises ImportRejected with every error and changes nothing."""
+def _read(data: bytes, filename: str) -> Table:
     _check_size(data)
     try:
-        table = read_table(data, filename)
-    except ImportFileError as error:
-        raise ImportRejected(error.errors) from None
-    return validate_and_apply(actor, table)
-
-
-def count_rows(data: bytes, filename: str) -> int:
-    _check_size(data)
-    try:
-        return len(read_table(data, filename).rows)
+        return read_table(data, filename)
     except ImportFileError as error:
         raise ImportRejected(error.errors) from None
 
 
 def sync_limit() -> int:
     return current_app.config.get("SELLER_IMPORT_SYNC_MAX_ROWS", 500)
+
+
+def submit_import(actor: Membership, data: bytes, filename: str) -> ImportJob | dict:
+    """A file small enough is checked and applied now: returns the summary, or raises ImportRejected with every
+    error and nothing changed. A larger one becomes an ``ImportJob`` for a worker: the caller commits, then
+    enqueues ``tasks.import_catalog`` (so the worker never waits on the request's transaction)."""
+    table = _read(data, filename)
+    if len(table.rows) > sync_limit():
+        return start_import_job(actor, data, filename, len(table.rows))
+    return validate_and_apply(actor, table)
 
 
 def start_import_job(actor: Membership, data: bytes, filename: str, rows: int) -> ImportJob:
@@ -134,4 +134,4 @@ def _fail(job: ImportJob, errors: list[CellError]) -> None:
     db.session.commit()
 
 
-__all__ = ["COLUMNS", "ImportRejected", "import_catalog", "run_import_job"]
+__all__ = ["COLUMNS", "ImportRejected", "run_import_job", "submit_import"]

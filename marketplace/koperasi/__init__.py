@@ -1,4 +1,5 @@
-"""Koperasi (sellers): pesantren, koperasi, members with roles, verification by the OPOP team."""
+"""Koperasi (sellers): pesantren, koperasi, members with roles, staff invitations and the audit log, verification by
+the OPOP team."""
 
 from flask import Flask
 

@@ -45,20 +45,20 @@ def bulk_import(membership):
         return redirect(url_for("seller.bulk_page", slug=membership.koperasi.slug))
     data, filename = form.file.data.read(), form.file.data.filename or "impor.csv"
     try:
-        rows = bulk.count_rows(data, filename)
-        if rows > bulk.sync_limit():
-            job_id = bulk.start_import_job(membership, data, filename, rows).id
-            target = url_for("seller.import_job", slug=membership.koperasi.slug, job_id=job_id)
-            db.session.commit()
-            # Nothing is read between the commit and the hand-over: the request holds no transaction open
-            # while the worker (or, in tests, the eager task) writes.
-            import_catalog_task.apply_async(args=[job_id], queue="default")
-            return redirect(target)
-        summary = bulk.import_catalog(membership, data, filename)
+        outcome = bulk.submit_import(membership, data, filename)
     except ImportRejected as rejected:
         db.session.rollback()
         return render_template("seller/bulk.html", form=form, jobs=bulk.recent_jobs(membership.koperasi_id),
                                errors=[e.as_dict() for e in rejected.errors], summary=None, columns=bulk.COLUMNS), 422
+    if isinstance(outcome, ImportJob):
+        job_id = outcome.id
+        target = url_for("seller.import_job", slug=membership.koperasi.slug, job_id=job_id)
+        db.session.commit()
+        # Nothing is read between the commit and the hand-over: the request holds no transaction open while the
+        # worker (or, in tests, the eager task) writes.
+        import_catalog_task.apply_async(args=[job_id], queue="default")
+        return redirect(target)
+    summary = outcome
     db.session.commit()
     flash(_("Impor selesai: %(rows)s baris.", rows=summary["rows"]), "success")
     return render_template("seller/bulk.html", form=ImportForm(formdata=None), jobs=bulk.recent_jobs(
