@@ -52,6 +52,14 @@ def available_by_product(product_ids: list[int]) -> dict[int, int]:
     return dict(result)
 
 
+def available_variants_of_products(product_ids: list[int]) -> list[tuple[int, int, int]]:
+    """(variant id, product id, available units) per active stock row of these products: one query, for pages
+    that splice live stock into a cached body."""
+    if not product_ids:
+        return []
+    return list(_available_rows(Variant.product_id.in_(product_ids), utcnow()))
+
+
 def ledger_mismatches() -> list[int]:
     """Stock rows whose ledger does not add up to their quantities (should always be empty)."""
     sums = (
