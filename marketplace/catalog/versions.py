@@ -10,7 +10,7 @@ look it up live, so a checkout's stock hold or a quantity change invalidates no 
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, event, or_, select
+from sqlalchemy import and_, bindparam, event, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -113,33 +113,46 @@ def _forget(session: Session, *args) -> None:
     session.info.pop(_DIRTY, None)
 
 
+_statements: dict = {}
+
+
+def _statement(name: str, build):
+    """Hot-path statements are built once per process (building a select costs more than running it)."""
+    statement = _statements.get(name)
+    if statement is None:
+        statement = _statements[name] = build()
+    return statement
+
+
 def current(keys: Iterable[tuple[str, int]]) -> tuple[int, ...]:
     """The versions of ``keys``, in order (0 for a key never bumped): one query."""
-    keys = list(keys)
-    rows = db.session.execute(
-        select(CatalogueVersion.kind, CatalogueVersion.ref_id, CatalogueVersion.version).where(
-            or_(*(and_(CatalogueVersion.kind == kind, CatalogueVersion.ref_id == ref) for kind, ref in keys)))
-    )
-    found = {(kind, ref): version for kind, ref, version in rows}
+    keys = tuple(keys)
+    statement = _statement(("current", keys), lambda: select(
+        CatalogueVersion.kind, CatalogueVersion.ref_id, CatalogueVersion.version).where(
+            or_(*(and_(CatalogueVersion.kind == kind, CatalogueVersion.ref_id == ref) for kind, ref in keys))))
+    found = {(kind, ref): version for kind, ref, version in db.session.connection().execute(statement)}
     return tuple(found.get(key, 0) for key in keys)
 
 
-def product_page_versions(slug: str) -> tuple[int, ...] | None:
-    """What a product page depends on (the product, its koperasi and its other products, shared rows), read in one
-    query; None when no buyer may see the product (the page is then rendered, as a 404)."""
-    versions = {}
-    for kind in ("product", "koperasi", "all"):
-        versions[kind] = aliased(CatalogueVersion, name=f"v_{kind}")
-    product_v, koperasi_v, all_v = versions["product"], versions["koperasi"], versions["all"]
-    row = db.session.execute(
+def _product_page_statement():
+    product_v, koperasi_v, all_v = (aliased(CatalogueVersion, name=f"v_{kind}")
+                                    for kind in ("product", "koperasi", "all"))
+    return (
         select(Product.id, Product.koperasi_id, product_v.version, koperasi_v.version, all_v.version)
         .join(Koperasi, Koperasi.id == Product.koperasi_id)
         .outerjoin(product_v, and_(product_v.kind == "product", product_v.ref_id == Product.id))
         .outerjoin(koperasi_v, and_(koperasi_v.kind == "koperasi", koperasi_v.ref_id == Product.koperasi_id))
         .outerjoin(all_v, and_(all_v.kind == "all", all_v.ref_id == 0))
-        .where(Product.slug == slug, Product.status == ProductStatus.PUBLISHED,
+        .where(Product.slug == bindparam("slug"), Product.status == ProductStatus.PUBLISHED,
                Koperasi.status == VerificationStatus.VERIFIED)
-    ).first()
+    )
+
+
+def product_page_versions(slug: str) -> tuple[int, ...] | None:
+    """What a product page depends on (the product, its koperasi and its other products, shared rows), read in one
+    query; None when no buyer may see the product (the page is then rendered, as a 404)."""
+    statement = _statement("product_page", _product_page_statement)
+    row = db.session.connection().execute(statement, {"slug": slug}).first()
     if row is None:
         return None
     return tuple(v or 0 for v in row)

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from marketplace.catalog.models import Variant
 from marketplace.core.timeutil import utcnow
@@ -12,6 +12,12 @@ from marketplace.inventory.models import Reservation, Stock, StockMovement, Ware
 
 
 def _available_rows(condition, now: datetime, exclude_token: str | None = None):
+    for variant_id, product_id, quantity, allocated, held in db.session.execute(
+            _available_query(condition, now, exclude_token)):
+        yield variant_id, product_id, max(0, quantity - allocated - int(held))
+
+
+def _available_query(condition, now, exclude_token: str | None):
     reserved_q = select(Reservation.stock_id, func.sum(Reservation.quantity).label("held")).where(
         Reservation.expires_at > now
     )
@@ -26,8 +32,7 @@ def _available_rows(condition, now: datetime, exclude_token: str | None = None):
         .outerjoin(reserved, reserved.c.stock_id == Stock.id)
         .where(condition, Variant.is_active.is_(True), Warehouse.is_active.is_(True))
     )
-    for variant_id, product_id, quantity, allocated, held in db.session.execute(query):
-        yield variant_id, product_id, max(0, quantity - allocated - int(held))
+    return query
 
 
 def available_by_variant(variant_ids: list[int], exclude_token: str | None = None) -> dict[int, int]:
@@ -52,12 +57,21 @@ def available_by_product(product_ids: list[int]) -> dict[int, int]:
     return dict(result)
 
 
+_by_products = None
+
+
 def available_variants_of_products(product_ids: list[int]) -> list[tuple[int, int, int]]:
     """(variant id, product id, available units) per active stock row of these products: one query, for pages
-    that splice live stock into a cached body."""
+    that splice live stock into a cached body on every response (so the statement is built once)."""
+    global _by_products
     if not product_ids:
         return []
-    return list(_available_rows(Variant.product_id.in_(product_ids), utcnow()))
+    if _by_products is None:
+        _by_products = _available_query(Variant.product_id.in_(bindparam("product_ids", expanding=True)),
+                                         bindparam("now"), None)
+    rows = db.session.connection().execute(_by_products, {"product_ids": list(product_ids), "now": utcnow()})
+    return [(variant_id, product_id, max(0, quantity - allocated - int(held)))
+            for variant_id, product_id, quantity, allocated, held in rows]
 
 
 def ledger_mismatches() -> list[int]:

@@ -77,44 +77,56 @@ def _render(view, args, kwargs) -> Response:
 
 def _fill(parts: list[str]) -> tuple[str, str]:
     """The body for this visitor, and an ETag over everything but the per-response form token."""
-    marks = list(zip(parts[1::3], parts[2::3], strict=True))
-    product_ids = {int(args.split(":")[0]) for name, args in marks if name in _STOCK_MARKS}
-    stock = read_model.stock_of_products(product_ids) if product_ids else {}
+    marks = parts[1::3]
+    product_ids = {int(args.split(":", 1)[0]) for name, args in zip(marks, parts[2::3], strict=True)
+                   if name in _STOCK_MARKS}
+    live = _LiveParts(read_model.stock_of_products(product_ids) if product_ids else {})
     out: list[str] = []
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(str(int(time.time() // ETAG_WINDOW)).encode())
-    for index, part in enumerate(parts):
-        position = index % 3
-        if position == 0:
-            piece = part
-        elif position == 2:
-            continue
-        else:
-            name, args = part, parts[index + 1]
+    digest = hashlib.blake2b(str(int(time.time() // ETAG_WINDOW)).encode(), digest_size=16)
+    for index in range(0, len(parts), 3):
+        out.append(parts[index])
+        digest.update(parts[index].encode())
+        if index + 1 < len(parts):
+            name, args = parts[index + 1], parts[index + 2]
             if name == "csrf":
                 out.append(generate_csrf())
                 continue
-            piece = _marker_value(name, args, stock)
-        out.append(piece)
-        digest.update(piece.encode())
+            piece = live.value(name, args)
+            out.append(piece)
+            digest.update(piece.encode())
     return "".join(out), digest.hexdigest()
 
 
-def _marker_value(name: str, args: str, stock: dict[int, dict[int, int]]) -> str:
-    if name == "nav":
-        return render_template("_topnav.html")
-    numbers = [int(n) for n in args.split(":") if n]
-    on_hand = stock.get(numbers[0], {}) if numbers else {}
-    if name == "stock":
-        units = on_hand.get(numbers[1], 0)
-        if units:
-            return str(Markup('<span class="stock-note">{}</span>').format(_("Stok %(n)s", n=units)))
-        return str(Markup('<span class="stock-note out">{}</span>').format(_("Habis")))
-    if name == "buy":
-        return "" if any(on_hand.values()) else "disabled"
-    if name == "card":
-        return "" if any(on_hand.values()) else str(_sold_out_badge())
-    return ""
+class _LiveParts:
+    """The values of one response's markers; translated texts are looked up once per response."""
+
+    def __init__(self, stock: dict[int, dict[int, int]]):
+        self.stock = stock
+        self._texts: dict[str, str] = {}
+
+    def _text(self, key: str) -> str:
+        if key not in self._texts:
+            self._texts[key] = {
+                "nav": lambda: render_template("_topnav.html"),
+                "sold_out": lambda: str(_sold_out_badge()),
+                "out": lambda: str(Markup('<span class="stock-note out">{}</span>').format(_("Habis"))),
+                "units": lambda: str(Markup('<span class="stock-note">{}</span>').format(_("Stok %(n)s", n="\0"))),
+            }[key]()
+        return self._texts[key]
+
+    def value(self, name: str, args: str) -> str:
+        if name == "nav":
+            return self._text("nav")
+        numbers = [int(n) for n in args.split(":") if n]
+        on_hand = self.stock.get(numbers[0], {}) if numbers else {}
+        if name == "stock":
+            units = on_hand.get(numbers[1], 0)
+            return self._text("units").replace("\0", str(units)) if units else self._text("out")
+        if name == "buy":
+            return "" if any(on_hand.values()) else "disabled"
+        if name == "card":
+            return "" if any(on_hand.values()) else self._text("sold_out")
+        return ""
 
 
 def _respond(parts: list[str], status: int = 200) -> Response:
