@@ -3,13 +3,13 @@
 Shared by the storefront pages and the GraphQL API, so both show the same thing and neither walks ORM object
 graphs on the hot path (loading ORM products with four selectinloads cost 30-50 ms a page). Every function runs a
 fixed number of queries whatever the number of products. Only published products of verified koperasi exist
-here. Stock is *not* part of a card or detail unless asked for (``with_stock``): it moves far more often than the
-rest, so pages cache the catalogue part and look stock up live (``stock_of_products``).
+here. Stock is not read here (catalog does not depend on inventory): it moves far more often than the rest, so
+pages cache the catalogue part and look stock up live from ``inventory.queries``; ``with_stock`` puts such a lookup
+into the values for callers that want it inside them (the API).
 """
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import Select, exists, func, or_, select
@@ -211,11 +211,11 @@ def _card_query() -> tuple[Select, object]:
     return query, prices
 
 
-def _card(row, in_stock: bool | None = None) -> ProductCard:
+def _card(row) -> ProductCard:
     cover = ImageView(row.thumb, row.thumb, 400, 400, row.alt or "") if row.thumb else None
     koperasi = KoperasiRef(row.k_id, row.k_name, row.k_slug, row.region_code, row.p_name, row.p_slug)
     return ProductCard(row.id, row.slug, row.name, row.price_min, row.price_max, cover, koperasi, row.category_id,
-                       bool(row.is_halal), bool(row.is_flagship), in_stock)
+                       bool(row.is_halal), bool(row.is_flagship))
 
 
 def _filtered(filters: ListingFilters) -> tuple[Select, object]:
@@ -252,32 +252,30 @@ def _order(sort: str, prices) -> tuple:
     }[sort if sort in SORTS else "terbaru"]
 
 
-def list_cards(filters: ListingFilters, page: int = 1, per_page: int = 24, *, with_stock: bool = False,
-               count: bool = True) -> Page:
-    """A page of cards matching ``filters`` (two queries; one more ``with_stock``; one less without ``count``)."""
+def list_cards(filters: ListingFilters, page: int = 1, per_page: int = 24, *, count: bool = True) -> Page:
+    """A page of cards matching ``filters`` (two queries; one without ``count``, and ``total`` is then the number
+    of items)."""
     query, prices = _filtered(filters)
     total = 0
     if count:
         total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Product.id).subquery()))
     rows = db.session.execute(query.order_by(*_order(filters.sort, prices))
                               .limit(per_page).offset((page - 1) * per_page)).all()
-    stock = in_stock_of_products([r.id for r in rows]) if with_stock else {}
-    items = [_card(r, stock.get(r.id) if with_stock else None) for r in rows]
+    items = [_card(r) for r in rows]
     return Page(items=items, page=page, per_page=per_page, total=(total or 0) if count else len(items))
 
 
-def product_cards(product_ids: Sequence[int], *, with_stock: bool = False) -> dict[int, ProductCard]:
+def product_cards(product_ids: Sequence[int]) -> dict[int, ProductCard]:
     """Cards for the given ids (a page of search hits), keyed by id; ids no longer visible are left out."""
     if not product_ids:
         return {}
     query, _prices = _card_query()
     rows = db.session.execute(query.where(Product.id.in_(list(product_ids)))).all()
-    stock = in_stock_of_products([r.id for r in rows]) if with_stock else {}
-    return {r.id: _card(r, stock.get(r.id) if with_stock else None) for r in rows}
+    return {r.id: _card(r) for r in rows}
 
 
-def product_detail(slug: str, *, with_stock: bool = False) -> ProductDetail | None:
-    """The product page's data, or None when no buyer may see it (four queries; one more ``with_stock``)."""
+def product_detail(slug: str) -> ProductDetail | None:
+    """The product page's data, or None when no buyer may see it (four queries)."""
     parent = aliased(Category)
     row = db.session.execute(
         select(Product.id, Product.slug, Product.name, Product.description, Product.is_flagship,
@@ -313,28 +311,18 @@ def product_detail(slug: str, *, with_stock: bool = False) -> ProductDetail | No
     if row.c_id is not None:
         up = CategoryRef(row.pc_id, row.pc_name, row.pc_name_en, row.pc_slug) if row.pc_id is not None else None
         category = CategoryRef(row.c_id, row.c_name, row.c_name_en, row.c_slug, up)
-    stock = stock_of_products([row.id]).get(row.id, {}) if with_stock else None
-    if stock is not None:
-        stock = {v.id: stock.get(v.id, 0) for v in variants}
     return ProductDetail(row.id, row.slug, row.name, row.description, row.is_flagship,
                          KoperasiRef(row.k_id, row.k_name, row.k_slug, row.region_code, row.p_name, row.p_slug),
-                         category, variants, images, certifications, stock)
+                         category, variants, images, certifications)
 
 
-def stock_of_products(product_ids: Iterable[int]) -> dict[int, dict[int, int]]:
-    """Units a buyer can still buy, per product then per active variant (one query, inventory's formula)."""
-    from marketplace.inventory.queries import available_variants_of_products
-
-    result: dict[int, dict[int, int]] = defaultdict(dict)
-    for variant_id, product_id, available in available_variants_of_products(list(product_ids)):
-        result[product_id][variant_id] = result[product_id].get(variant_id, 0) + available
-    return dict(result)
-
-
-def in_stock_of_products(product_ids: Iterable[int]) -> dict[int, bool]:
-    ids = list(product_ids)
-    stock = stock_of_products(ids)
-    return {pid: any(stock.get(pid, {}).values()) for pid in ids}
+def with_stock(value, available: Mapping[int, Mapping[int, int]]):
+    """A card or detail with stock filled in from ``available`` (product id -> variant id -> units, as
+    ``inventory.queries`` reads it); a product missing there has none."""
+    units = available.get(value.id, {})
+    if isinstance(value, ProductDetail):
+        return replace(value, stock={v.id: units.get(v.id, 0) for v in value.variants})
+    return replace(value, in_stock=any(units.values()))
 
 
 def visible_product_ref(slug: str) -> tuple[int, int] | None:
@@ -347,11 +335,9 @@ def visible_product_ref(slug: str) -> tuple[int, int] | None:
     return (row.id, row.koperasi_id) if row else None
 
 
-def home_sections(per_section: int = 12, *, with_stock: bool = False) -> dict[str, list[ProductCard]]:
+def home_sections(per_section: int = 12) -> dict[str, list[ProductCard]]:
     """The home page's product rows: flagship and newest."""
     return {
-        "flagship": list_cards(ListingFilters(flagship_only=True), 1, per_section, with_stock=with_stock,
-                               count=False).items,
-        "newest": list_cards(ListingFilters(sort="terbaru"), 1, per_section, with_stock=with_stock,
-                             count=False).items,
+        "flagship": list_cards(ListingFilters(flagship_only=True), 1, per_section, count=False).items,
+        "newest": list_cards(ListingFilters(sort="terbaru"), 1, per_section, count=False).items,
     }

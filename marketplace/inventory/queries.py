@@ -60,18 +60,21 @@ def available_by_product(product_ids: list[int]) -> dict[int, int]:
 _by_products = None
 
 
-def available_variants_of_products(product_ids: list[int]) -> list[tuple[int, int, int]]:
-    """(variant id, product id, available units) per active stock row of these products: one query, for pages
-    that splice live stock into a cached body on every response (so the statement is built once)."""
+def available_variants_of_products(product_ids: list[int]) -> dict[int, dict[int, int]]:
+    """Units a buyer can still buy, per product then per active variant that has stock: one query, for pages that
+    splice live stock into a cached body on every response (so the statement is built once)."""
     global _by_products
     if not product_ids:
-        return []
+        return {}
     if _by_products is None:
         _by_products = _available_query(Variant.product_id.in_(bindparam("product_ids", expanding=True)),
                                          bindparam("now"), None)
     rows = db.session.connection().execute(_by_products, {"product_ids": list(product_ids), "now": utcnow()})
-    return [(variant_id, product_id, max(0, quantity - allocated - int(held)))
-            for variant_id, product_id, quantity, allocated, held in rows]
+    result: dict[int, dict[int, int]] = {}
+    for variant_id, product_id, quantity, allocated, held in rows:
+        on_hand = result.setdefault(product_id, {})
+        on_hand[variant_id] = on_hand.get(variant_id, 0) + max(0, quantity - allocated - int(held))
+    return result
 
 
 def ledger_mismatches() -> list[int]:

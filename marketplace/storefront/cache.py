@@ -26,7 +26,8 @@ from flask_caching import Cache
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from marketplace.catalog import read_model, versions
+from marketplace.catalog import versions
+from marketplace.inventory.queries import available_variants_of_products
 
 page_cache = Cache()
 _MARK = re.compile(r"<!--opop:([a-z]+):?([0-9:]*)-->")
@@ -80,7 +81,7 @@ def _fill(parts: list[str]) -> tuple[str, str]:
     marks = parts[1::3]
     product_ids = {int(args.split(":", 1)[0]) for name, args in zip(marks, parts[2::3], strict=True)
                    if name in _STOCK_MARKS}
-    live = _LiveParts(read_model.stock_of_products(product_ids) if product_ids else {})
+    live = _LiveParts(available_variants_of_products(sorted(product_ids)))
     out: list[str] = []
     digest = hashlib.blake2b(str(int(time.time() // ETAG_WINDOW)).encode(), digest_size=16)
     for index in range(0, len(parts), 3):
