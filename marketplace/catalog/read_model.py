@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Date, Select, String, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from marketplace.catalog.models import (
@@ -185,7 +185,7 @@ def _halal_now():
     return exists().where(
         Certification.product_id == Product.id,
         Certification.kind == CertificationKind.HALAL,
-        or_(Certification.valid_until.is_(None), Certification.valid_until >= date.today()),
+        or_(Certification.valid_until.is_(None), Certification.valid_until >= bindparam("today", type_=Date)),
     )
 
 
@@ -218,28 +218,54 @@ def _card(row) -> ProductCard:
                        bool(row.is_halal), bool(row.is_flagship))
 
 
-def _filtered(filters: ListingFilters) -> tuple[Select, object]:
+def _filtered(filters: ListingFilters) -> tuple[Select, object, dict]:
+    """The listing statement for the *shape* of ``filters`` (which filters are set), with their values as bound
+    parameters: the same shape reuses one statement object, whose SQLAlchemy cache key is then computed once."""
+    words = filters.text.split()[:8]
+    shape = (bool(filters.category_ids), bool(filters.region_codes), bool(filters.koperasi_id),
+             bool(filters.pesantren_id), filters.flagship_only, filters.halal_only, len(words),
+             filters.price_min is not None, filters.price_max is not None)
+    values = {"today": date.today(), "category_ids": filters.category_ids, "region_codes": filters.region_codes,
+              "koperasi_id": filters.koperasi_id, "pesantren_id": filters.pesantren_id,
+              "price_min": filters.price_min, "price_max": filters.price_max}
+    values.update({f"word{i}": f"%{_escape_like(word)}%" for i, word in enumerate(words)})
+    if shape not in _shapes:
+        _shapes[shape] = _build_filtered(shape)
+    query, prices = _shapes[shape]
+    return query, prices, values
+
+
+_shapes: dict[tuple, tuple[Select, object]] = {}
+_pages: dict[tuple, tuple[Select, Select]] = {}
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def _build_filtered(shape: tuple) -> tuple[Select, object]:
+    category, region, koperasi, pesantren, flagship, halal, n_words, price_min, price_max = shape
     query, prices = _card_query()
-    if filters.category_ids:
-        query = query.where(Product.category_id.in_(filters.category_ids))
-    if filters.region_codes:
-        query = query.where(Koperasi.region_code.in_(filters.region_codes))
-    if filters.koperasi_id:
-        query = query.where(Product.koperasi_id == filters.koperasi_id)
-    if filters.pesantren_id:
-        query = query.where(Koperasi.pesantren_id == filters.pesantren_id)
-    if filters.flagship_only:
+    if category:
+        query = query.where(Product.category_id.in_(bindparam("category_ids", expanding=True)))
+    if region:
+        query = query.where(Koperasi.region_code.in_(bindparam("region_codes", expanding=True)))
+    if koperasi:
+        query = query.where(Product.koperasi_id == bindparam("koperasi_id"))
+    if pesantren:
+        query = query.where(Koperasi.pesantren_id == bindparam("pesantren_id"))
+    if flagship:
         query = query.where(Product.is_flagship.is_(True))
-    if filters.halal_only:
+    if halal:
         query = query.where(_halal_now())
-    for word in filters.text.split()[:8]:
-        query = query.where(
-            or_(Product.name.icontains(word, autoescape=True), Product.description.icontains(word, autoescape=True))
-        )
-    if filters.price_min is not None:
-        query = query.where(prices.c.price_min >= filters.price_min)
-    if filters.price_max is not None:
-        query = query.where(prices.c.price_min <= filters.price_max)
+    for i in range(n_words):
+        pattern = bindparam(f"word{i}", type_=String)
+        query = query.where(or_(func.lower(Product.name).like(func.lower(pattern), escape="/"),
+                                func.lower(Product.description).like(func.lower(pattern), escape="/")))
+    if price_min:
+        query = query.where(prices.c.price_min >= bindparam("price_min"))
+    if price_max:
+        query = query.where(prices.c.price_min <= bindparam("price_max"))
     return query, prices
 
 
@@ -255,12 +281,17 @@ def _order(sort: str, prices) -> tuple:
 def list_cards(filters: ListingFilters, page: int = 1, per_page: int = 24, *, count: bool = True) -> Page:
     """A page of cards matching ``filters`` (two queries; one without ``count``, and ``total`` is then the number
     of items)."""
-    query, prices = _filtered(filters)
-    total = 0
-    if count:
-        total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Product.id).subquery()))
-    rows = db.session.execute(query.order_by(*_order(filters.sort, prices))
-                              .limit(per_page).offset((page - 1) * per_page)).all()
+    query, prices, values = _filtered(filters)
+    key = (id(query), filters.sort)
+    if key not in _pages:
+        _pages[key] = (
+            query.order_by(*_order(filters.sort, prices)).limit(bindparam("limit")).offset(bindparam("offset")),
+            select(func.count()).select_from(query.with_only_columns(Product.id).subquery()),
+        )
+    rows_statement, count_statement = _pages[key]
+    connection = db.session.connection()
+    total = connection.execute(count_statement, values).scalar() if count else 0
+    rows = connection.execute(rows_statement, {**values, "limit": per_page, "offset": (page - 1) * per_page}).all()
     items = [_card(r) for r in rows]
     return Page(items=items, page=page, per_page=per_page, total=(total or 0) if count else len(items))
 
@@ -269,44 +300,55 @@ def product_cards(product_ids: Sequence[int]) -> dict[int, ProductCard]:
     """Cards for the given ids (a page of search hits), keyed by id; ids no longer visible are left out."""
     if not product_ids:
         return {}
-    query, _prices = _card_query()
-    rows = db.session.execute(query.where(Product.id.in_(list(product_ids)))).all()
+    if "by_ids" not in _shapes:
+        query, prices = _card_query()
+        _shapes["by_ids"] = (query.where(Product.id.in_(bindparam("ids", expanding=True))), prices)
+    rows = db.session.connection().execute(_shapes["by_ids"][0], {"ids": list(product_ids),
+                                                                   "today": date.today()}).all()
     return {r.id: _card(r) for r in rows}
+
+
+def _detail_statements() -> tuple[Select, Select, Select, Select]:
+    if "detail" not in _shapes:
+        parent = aliased(Category)
+        product_id = bindparam("product_id")
+        _shapes["detail"] = (
+            select(Product.id, Product.slug, Product.name, Product.description, Product.is_flagship,
+                   Koperasi.id.label("k_id"), Koperasi.name.label("k_name"), Koperasi.slug.label("k_slug"),
+                   Koperasi.region_code, Pesantren.name.label("p_name"), Pesantren.slug.label("p_slug"),
+                   Category.id.label("c_id"), Category.name.label("c_name"), Category.name_en.label("c_name_en"),
+                   Category.slug.label("c_slug"), parent.id.label("pc_id"), parent.name.label("pc_name"),
+                   parent.name_en.label("pc_name_en"), parent.slug.label("pc_slug"))
+            .join(Koperasi, Koperasi.id == Product.koperasi_id)
+            .join(Pesantren, Pesantren.id == Koperasi.pesantren_id)
+            .outerjoin(Category, Category.id == Product.category_id)
+            .outerjoin(parent, parent.id == Category.parent_id)
+            .where(Product.slug == bindparam("slug"), Product.status == ProductStatus.PUBLISHED,
+                   Koperasi.status == VerificationStatus.VERIFIED),
+            select(Variant.id, Variant.sku, Variant.name, Variant.options, Variant.price, Variant.weight_grams)
+            .where(Variant.product_id == product_id, Variant.is_active.is_(True))
+            .order_by(Variant.position, Variant.id),
+            select(ProductImage.path, ProductImage.thumb_path, ProductImage.width, ProductImage.height,
+                   ProductImage.alt).where(ProductImage.product_id == product_id)
+            .order_by(ProductImage.position, ProductImage.id),
+            select(Certification.kind, Certification.number, Certification.valid_until)
+            .where(Certification.product_id == product_id).order_by(Certification.kind),
+        )
+    return _shapes["detail"]
 
 
 def product_detail(slug: str) -> ProductDetail | None:
     """The product page's data, or None when no buyer may see it (four queries)."""
-    parent = aliased(Category)
-    row = db.session.execute(
-        select(Product.id, Product.slug, Product.name, Product.description, Product.is_flagship,
-               Koperasi.id.label("k_id"), Koperasi.name.label("k_name"), Koperasi.slug.label("k_slug"),
-               Koperasi.region_code, Pesantren.name.label("p_name"), Pesantren.slug.label("p_slug"),
-               Category.id.label("c_id"), Category.name.label("c_name"), Category.name_en.label("c_name_en"),
-               Category.slug.label("c_slug"), parent.id.label("pc_id"), parent.name.label("pc_name"),
-               parent.name_en.label("pc_name_en"), parent.slug.label("pc_slug"))
-        .join(Koperasi, Koperasi.id == Product.koperasi_id)
-        .join(Pesantren, Pesantren.id == Koperasi.pesantren_id)
-        .outerjoin(Category, Category.id == Product.category_id)
-        .outerjoin(parent, parent.id == Category.parent_id)
-        .where(Product.slug == slug, Product.status == ProductStatus.PUBLISHED,
-               Koperasi.status == VerificationStatus.VERIFIED)
-    ).first()
+    product_q, variants_q, images_q, certifications_q = _detail_statements()
+    connection = db.session.connection()
+    row = connection.execute(product_q, {"slug": slug}).first()
     if row is None:
         return None
-    variant_rows = db.session.execute(
-        select(Variant.id, Variant.sku, Variant.name, Variant.options, Variant.price, Variant.weight_grams)
-        .where(Variant.product_id == row.id, Variant.is_active.is_(True))
-        .order_by(Variant.position, Variant.id)
-    ).all()
+    ids = {"product_id": row.id}
     variants = tuple(VariantView(v.id, v.sku, variant_label(v.name, v.options, v.sku), v.price, v.weight_grams,
-                                 dict(v.options or {})) for v in variant_rows)
-    images = tuple(ImageView(*i) for i in db.session.execute(
-        select(ProductImage.path, ProductImage.thumb_path, ProductImage.width, ProductImage.height,
-               ProductImage.alt).where(ProductImage.product_id == row.id)
-        .order_by(ProductImage.position, ProductImage.id)))
-    certifications = tuple(CertificationView(*c) for c in db.session.execute(
-        select(Certification.kind, Certification.number, Certification.valid_until)
-        .where(Certification.product_id == row.id).order_by(Certification.kind)))
+                                 dict(v.options or {})) for v in connection.execute(variants_q, ids))
+    images = tuple(ImageView(*i) for i in connection.execute(images_q, ids))
+    certifications = tuple(CertificationView(*c) for c in connection.execute(certifications_q, ids))
     category = None
     if row.c_id is not None:
         up = CategoryRef(row.pc_id, row.pc_name, row.pc_name_en, row.pc_slug) if row.pc_id is not None else None
