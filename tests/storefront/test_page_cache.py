@@ -139,3 +139,11 @@ def test_revalidation_answers_not_modified_until_something_changes(client, db, m
     db.session.commit()
     changed = client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and "Stok 3" in html(changed)
+
+
+def test_live_parts_follow_the_visitors_language(client, make_stocked_product):
+    product = make_stocked_product(stock=(3, 0), prices=(15000, 16000))
+    assert "Stok 3" in html(client.get(f"/produk/{product.slug}"))
+    client.get("/bahasa/en")
+    page = html(client.get(f"/produk/{product.slug}"))
+    assert "3 in stock" in page and "Sold out" in page and "Stok 3" not in page
