@@ -10,7 +10,7 @@ look it up live, so a checkout's stock hold or a quantity change invalidates no 
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, bindparam, event, or_, select
+from sqlalchemy import Connection, and_, bindparam, event, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -124,13 +124,14 @@ def _statement(name: str, build):
     return statement
 
 
-def current(keys: Iterable[tuple[str, int]]) -> tuple[int, ...]:
-    """The versions of ``keys``, in order (0 for a key never bumped): one query."""
+def current(keys: Iterable[tuple[str, int]], connection: Connection | None = None) -> tuple[int, ...]:
+    """The versions of ``keys``, in order (0 for a key never bumped): one query (on ``connection`` if given)."""
     keys = tuple(keys)
     statement = _statement(("current", keys), lambda: select(
         CatalogueVersion.kind, CatalogueVersion.ref_id, CatalogueVersion.version).where(
             or_(*(and_(CatalogueVersion.kind == kind, CatalogueVersion.ref_id == ref) for kind, ref in keys))))
-    found = {(kind, ref): version for kind, ref, version in db.session.connection().execute(statement)}
+    rows = (connection or db.session.connection()).execute(statement)
+    found = {(kind, ref): version for kind, ref, version in rows}
     return tuple(found.get(key, 0) for key in keys)
 
 
@@ -148,11 +149,11 @@ def _product_page_statement():
     )
 
 
-def product_page_versions(slug: str) -> tuple[int, ...] | None:
+def product_page_versions(slug: str, connection: Connection | None = None) -> tuple[int, ...] | None:
     """What a product page depends on (the product, its koperasi and its other products, shared rows), read in one
     query; None when no buyer may see the product (the page is then rendered, as a 404)."""
     statement = _statement("product_page", _product_page_statement)
-    row = db.session.connection().execute(statement, {"slug": slug}).first()
+    row = (connection or db.session.connection()).execute(statement, {"slug": slug}).first()
     if row is None:
         return None
     return tuple(v or 0 for v in row)

@@ -3,7 +3,7 @@ dashboard. ``availability`` is the one formula; everything that shows or compare
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import Connection, bindparam, case, func, select
 from sqlalchemy.sql import ColumnElement, Subquery
 
 from marketplace.catalog.models import Variant
@@ -71,7 +71,8 @@ def on_hand_by_warehouse(koperasi_id: int, warehouse_ids: list[int] | None = Non
 _by_products = None
 
 
-def available_variants_of_products(product_ids: list[int]) -> dict[int, dict[int, int]]:
+def available_variants_of_products(product_ids: list[int], connection: Connection | None = None
+                                   ) -> dict[int, dict[int, int]]:
     """Units a buyer can still buy, per product then per active variant that has stock: one query, for pages that
     splice live stock into a cached body on every response (so the statement is built once, ``now`` bound)."""
     global _by_products
@@ -81,7 +82,7 @@ def available_variants_of_products(product_ids: list[int]) -> dict[int, dict[int
         free = availability(Variant.product_id.in_(bindparam("product_ids", expanding=True)), bindparam("now"))
         _by_products = select(free.c.product_id, free.c.variant_id, free.c.available)
     result: dict[int, dict[int, int]] = {}
-    for product_id, variant_id, available in db.session.connection().execute(
+    for product_id, variant_id, available in (connection or db.session.connection()).execute(
             _by_products, {"product_ids": list(product_ids), "now": utcnow()}):
         result.setdefault(product_id, {})[variant_id] = int(available)
     return result

@@ -25,8 +25,10 @@ from flask_babel import gettext as _
 from flask_caching import Cache
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy import Connection, Engine
 
 from marketplace.catalog import versions
+from marketplace.extensions import db
 from marketplace.inventory.queries import available_variants_of_products
 
 page_cache = Cache()
@@ -81,7 +83,7 @@ def _fill(parts: list[str]) -> tuple[str, str]:
     marks = parts[1::3]
     product_ids = {int(args.split(":", 1)[0]) for name, args in zip(marks, parts[2::3], strict=True)
                    if name in _STOCK_MARKS}
-    live = _LiveParts(available_variants_of_products(sorted(product_ids)))
+    live = _LiveParts(available_variants_of_products(sorted(product_ids), _reads()) if product_ids else {})
     out: list[str] = []
     digest = hashlib.blake2b(str(int(time.time() // ETAG_WINDOW)).encode(), digest_size=16)
     for index in range(0, len(parts), 3):
@@ -142,12 +144,32 @@ def _respond(parts: list[str], status: int = 200) -> Response:
     return response
 
 
+def _reads() -> Connection:
+    """The connection for the cache's own reads (versions, live stock). While the request has not started a
+    transaction, an autocommit connection: each statement is its own snapshot, as under READ COMMITTED, so the
+    versions-first rule still holds, and a page served from cache spends no BEGIN/ROLLBACK round trips."""
+    connection = g.get("page_reads")
+    if connection is not None:
+        return connection
+    bind = db.session.get_bind()
+    if not isinstance(bind, Engine) or db.session().in_transaction():
+        return db.session.connection()
+    g.page_reads = bind.connect().execution_options(isolation_level="AUTOCOMMIT")
+    return g.page_reads
+
+
+def _close_reads(_error=None) -> None:
+    connection = g.pop("page_reads", None)
+    if connection is not None:
+        connection.close()
+
+
 def listing_versions(**_view_args) -> tuple[int, ...]:
-    return versions.current([versions.ALL, versions.LISTING])
+    return versions.current([versions.ALL, versions.LISTING], _reads())
 
 
 def product_versions(slug: str, **_view_args) -> tuple[int, ...] | None:
-    return versions.product_page_versions(slug)
+    return versions.product_page_versions(slug, _reads())
 
 
 def cached_page(depends_on: Callable[..., tuple[int, ...] | None] = listing_versions):
@@ -181,6 +203,7 @@ def cached_page(depends_on: Callable[..., tuple[int, ...] | None] = listing_vers
 
 def init_page_cache(app) -> None:
     page_cache.init_app(app)
+    app.teardown_appcontext(_close_reads)
     app.jinja_env.globals.update(csrf_token=csrf_token_for_templates, stock_note=stock_note, buy_state=buy_state,
                                  card_stock=card_stock)
     # Flask-WTF also injects csrf_token through a context processor; this later one takes precedence.
