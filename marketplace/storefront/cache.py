@@ -100,6 +100,25 @@ def _fill(parts: list[str]) -> tuple[str, str]:
     return "".join(out), digest.hexdigest()
 
 
+_GUEST_BARS: dict[tuple[str, str], str] = {}
+
+
+def _top_bar() -> str:
+    """The visitor's top bar. A guest with no cart and no login sees the same bar on a given path, so that one is
+    kept per process (bounded) instead of rendered on every cached response."""
+    guest = "_user_id" not in session and "cart_token" not in session and \
+        current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies
+    if not guest:
+        return render_template("_topnav.html")
+    key = (str(get_locale()), request.path)
+    bar = _GUEST_BARS.get(key)
+    if bar is None:
+        if len(_GUEST_BARS) > 5000:
+            _GUEST_BARS.clear()
+        bar = _GUEST_BARS[key] = render_template("_topnav.html")
+    return bar
+
+
 class _LiveParts:
     """The values of one response's markers; translated texts are looked up once per response."""
 
@@ -110,7 +129,7 @@ class _LiveParts:
     def _text(self, key: str) -> str:
         if key not in self._texts:
             self._texts[key] = {
-                "nav": lambda: render_template("_topnav.html"),
+                "nav": _top_bar,
                 "sold_out": lambda: str(_sold_out_badge()),
                 "out": lambda: str(Markup('<span class="stock-note out">{}</span>').format(_("Habis"))),
                 "units": lambda: str(Markup('<span class="stock-note">{}</span>').format(_("Stok %(n)s", n="\0"))),

@@ -147,3 +147,13 @@ def test_live_parts_follow_the_visitors_language(client, make_stocked_product):
     client.get("/bahasa/en")
     page = html(client.get(f"/produk/{product.slug}"))
     assert "3 in stock" in page and "Sold out" in page and "Stok 3" not in page
+
+
+def test_a_guest_cart_badge_shows_on_cached_pages(client, make_stocked_product):
+    product = make_stocked_product(stock=(5,), name="Kerudung Badge")
+    path = f"/produk/{product.slug}"
+    assert 'class="cart-count"' not in html(client.get(path))
+    client.post("/keranjang/tambah", data={"variant": product.variants[0].id, "quantity": 2, "product": product.id})
+    assert "Stok" in html(client.get(path))  # renders once: it shows the flashed "added" message
+    page, statements = _visit(client, path)
+    assert 'class="cart-count"' in page and _served_from_cache(statements)
