@@ -4,7 +4,7 @@ test by their numbers. Every label is escaped; each chart carries a title and a 
 from markupsafe import Markup, escape
 
 PALETTE = ("#1f7a4d", "#e0a526", "#3b6fb6", "#b8453a", "#7a5aa6", "#4a9aa8")
-WIDTH = 360  # user units; CSS scales the chart to its box (about 1:1 on a phone)
+WIDTH = 400  # user units; CSS scales the chart to its box (about 1:1 on a phone)
 
 
 def _fmt(value: float) -> str:
@@ -22,14 +22,14 @@ def _legend(series: list[tuple[str, str]], y: float) -> list[str]:
 
 def hbar_chart(title: str, rows: list[tuple[str, list[int]]], series: list[tuple[str, str]]) -> Markup:
     """Stacked horizontal bars, one row per label (regions): long label lists read well on a narrow screen."""
-    label_w, bar_h, gap, top = 120, 14, 6, 22
+    label_w, bar_h, gap, top = 136, 14, 6, 22
     total_max = max([sum(values) for _, values in rows] + [1])
     scale = (WIDTH - label_w - 34) / total_max
     height = top + len(rows) * (bar_h + gap) + 6
     parts = _legend(series, 12)
     for i, (label, values) in enumerate(rows):
         y = top + i * (bar_h + gap)
-        short = label if len(label) <= 22 else label[:21] + "…"
+        short = label if len(label) <= 24 else label[:23] + "…"
         parts.append(f'<text x="{label_w - 4}" y="{y + bar_h - 3}" text-anchor="end" class="label">'
                      f'<title>{escape(label)}</title>{escape(short)}</text>')
         x = float(label_w)

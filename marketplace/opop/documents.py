@@ -17,7 +17,10 @@ IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP
 
 
 def document_dir() -> Path:
-    return Path(current_app.config.get("OPOP_DOCUMENT_DIR") or Path(current_app.instance_path) / "documents")
+    """``OPOP_DOCUMENT_DIR``, by default ``documents/`` beside MEDIA_DIR (shared storage, yet never served by
+    /media/)."""
+    configured = current_app.config.get("OPOP_DOCUMENT_DIR")
+    return Path(configured) if configured else Path(current_app.config["MEDIA_DIR"]).parent / "documents"
 
 
 def sniff(data: bytes, field: str = "documents") -> tuple[str, str]:
@@ -26,7 +29,8 @@ def sniff(data: bytes, field: str = "documents") -> tuple[str, str]:
     if not data:
         raise ValidationError(_("Berkas dokumen kosong."), field=field)
     if len(data) > limit:
-        raise ValidationError(_("Ukuran dokumen maksimal %(mb)s MB.", mb=limit // (1024 * 1024)), field=field)
+        size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+        raise ValidationError(_("Ukuran dokumen maksimal %(size)s.", size=size), field=field)
     if data.startswith(b"%PDF-"):
         return "application/pdf", "pdf"
     try:

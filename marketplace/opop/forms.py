@@ -4,7 +4,7 @@ services, which report every field's problem at once; these forms only parse."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from marketplace.core.regions import REGIONS
@@ -14,7 +14,8 @@ class ApplicationForm(FlaskForm):
     pesantren_name = StringField(_l("Nama pondok pesantren"), validators=[Length(max=160)])
     nspp = StringField(_l("NSPP (Nomor Statistik Pondok Pesantren, 12 digit)"), validators=[Optional(), Length(max=30)])
     leader = StringField(_l("Pengasuh / kyai"), validators=[Optional(), Length(max=120)])
-    region_code = SelectField(_l("Kabupaten/kota"), choices=[("", "—")] + [(r.code, r.label) for r in REGIONS])
+    region_code = SelectField(_l("Kabupaten/kota"), choices=[SelectChoice("", "—")] + [SelectChoice(r.code, r.label) for r in REGIONS],
+                              validate_choice=False)
     address = StringField(_l("Alamat"), validators=[Optional(), Length(max=300)])
     koperasi_name = StringField(_l("Nama koperasi"), validators=[Length(max=160)])
     nib = StringField(_l("NIB (13 digit, dari OSS)"), validators=[Length(max=30)])

@@ -25,7 +25,8 @@ def _input(form: ApplicationForm) -> services.ApplicationInput:
     for field_name, kind in _DOCUMENT_FIELDS.items():
         upload = request.files.get(field_name)
         if upload and upload.filename:
-            documents.append((kind, upload.filename, upload.read()))
+            with upload.stream:  # large uploads are spooled to a temporary file: close it now
+                documents.append((kind, upload.filename, upload.read()))
     contacts = [{"role": role, "name": (getattr(form, f"{role}_name").data or "").strip(),
                  "phone": (getattr(form, f"{role}_phone").data or "").strip()}
                 for role in ("chair", "treasurer") if getattr(form, f"{role}_name").data]

@@ -4,6 +4,7 @@ dashboard. Hidden (404) from everyone else, signed in or not, so nobody can prob
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from marketplace.core.errors import DomainError
 from marketplace.core.regions import REGIONS_BY_CODE
@@ -61,7 +62,7 @@ def koperasi_list():
 def application(koperasi_id: int):
     detail = queue.application_detail(koperasi_id)
     form = DecisionForm()
-    form.cohort_id.choices = [("", "—")] + [(str(c.id), c.name) for c in services.cohorts()]
+    form.cohort_id.choices = [SelectChoice("", "—")] + [SelectChoice(str(c.id), c.name) for c in services.cohorts()]
     if detail["application"] and detail["application"].cohort_id:
         form.cohort_id.data = str(detail["application"].cohort_id)
     return render_template("opop/application.html", form=form, status_label=services.status_label,
