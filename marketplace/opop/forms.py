@@ -14,8 +14,8 @@ class ApplicationForm(FlaskForm):
     pesantren_name = StringField(_l("Nama pondok pesantren"), validators=[Length(max=160)])
     nspp = StringField(_l("NSPP (Nomor Statistik Pondok Pesantren, 12 digit)"), validators=[Optional(), Length(max=30)])
     leader = StringField(_l("Pengasuh / kyai"), validators=[Optional(), Length(max=120)])
-    region_code = SelectField(_l("Kabupaten/kota"), choices=[SelectChoice("", "—")] + [SelectChoice(r.code, r.label) for r in REGIONS],
-                              validate_choice=False)
+    region_code = SelectField(_l("Kabupaten/kota"), validate_choice=False,
+                              choices=[SelectChoice("", "—")] + [SelectChoice(r.code, r.label) for r in REGIONS])
     address = StringField(_l("Alamat"), validators=[Optional(), Length(max=300)])
     koperasi_name = StringField(_l("Nama koperasi"), validators=[Length(max=160)])
     nib = StringField(_l("NIB (13 digit, dari OSS)"), validators=[Length(max=30)])
