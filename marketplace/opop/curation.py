@@ -4,6 +4,7 @@ changing it is a catalogue change, so the page cache and search hear of it throu
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Product, ProductStatus
@@ -62,6 +63,7 @@ def curation_list(query: str = "", flagship_only: bool = False, limit: int = 50)
     stmt = (select(Product, FlagshipMark)
             .join(Koperasi, Koperasi.id == Product.koperasi_id)
             .outerjoin(FlagshipMark, (FlagshipMark.product_id == Product.id) & FlagshipMark.unmarked_at.is_(None))
+            .options(contains_eager(Product.koperasi), selectinload(FlagshipMark.marked_by))
             .where(Product.status == ProductStatus.PUBLISHED, Koperasi.status == VerificationStatus.VERIFIED))
     query = (query or "").strip()[:100]
     if query:

@@ -33,35 +33,53 @@ def _sales_matrix(rows: list[dict], months: list[str]) -> tuple[list[str], dict,
     return channels, orders, sales
 
 
-def tables() -> dict[str, tuple[list[str], list[list]]]:
-    """Every dashboard table as (header, rows): what the page shows and the CSV exports."""
-    regions = stats.koperasi_by_region_status()
-    months = stats.month_labels()
-    channels, orders, sales = _sales_matrix(stats.sales_by_month(), months)
-    return {
-        "koperasi": ([_("Kabupaten/kota"), *[status_label(s) for s in _STATUS_ORDER], _("Jumlah")],
-                     [[region_label(r["region_code"]), *[r[s.value] for s in _STATUS_ORDER], r["total"]]
-                      for r in regions]),
-        "unggulan": ([_("Tahun"), _("Produk unggulan"), _("Tonggak tahunan"), _("Target")],
-                     [[r["year"], r["flagship"], r["milestone"] or "", r["target"]]
-                      for r in stats.flagship_progress()]),
-        "penjualan": ([_("Bulan"), _("Kanal"), _("Pesanan"), _("Penjualan (Rp)")],
-                      [[m, channel_name(c), orders[c][i], sales[c][i]]
-                       for i, m in enumerate(months) for c in channels]),
-        "kanal": ([_("Marketplace mitra"), _("Koperasi terhubung"), _("Koperasi terverifikasi"), _("Persen")],
-                  [[channel_name(r["platform"]), r["connected"], r["verified"], r["share"]]
-                   for r in stats.channel_connections()]),
-        "sertifikat": ([_("Produk"), _("Koperasi"), _("Sertifikat"), _("Nomor"), _("Berlaku sampai"), _("Sisa hari")],
-                       [[c.product, c.koperasi, c.kind.upper(), c.number, c.valid_until.isoformat(), c.days_left]
-                        for c in stats.expiring_certificates()]),
+def tables(only: str | None = None) -> dict[str, tuple[list[str], list[list]]]:
+    """Every dashboard table as (header, rows): what the page shows and the CSV exports (``only`` builds one)."""
+    builders = {
+        "koperasi": _koperasi_table, "unggulan": _flagship_table, "penjualan": _sales_table,
+        "kanal": _channel_table, "sertifikat": _certificate_table,
     }
+    return {name: build() for name, build in builders.items() if only in (None, name)}
+
+
+def _koperasi_table():
+    regions = stats.koperasi_by_region_status()
+    return ([_("Kabupaten/kota"), *[status_label(s) for s in _STATUS_ORDER], _("Jumlah")],
+                     [[region_label(r["region_code"]), *[r[s.value] for s in _STATUS_ORDER], r["total"]]
+                      for r in regions])
+
+
+def _flagship_table(progress=None):
+    return ([_("Tahun"), _("Produk unggulan"), _("Tonggak tahunan"), _("Target")],
+                     [[r["year"], r["flagship"], r["milestone"] or "", r["target"]]
+                      for r in progress or stats.flagship_progress()])
+
+
+def _sales_table(matrix=None):
+    months = stats.month_labels()
+    channels, orders, sales = matrix or _sales_matrix(stats.sales_by_month(), months)
+    return ([_("Bulan"), _("Kanal"), _("Pesanan"), _("Penjualan (Rp)")],
+                      [[m, channel_name(c), orders[c][i], sales[c][i]]
+                       for i, m in enumerate(months) for c in channels])
+
+
+def _channel_table():
+    return ([_("Marketplace mitra"), _("Koperasi terhubung"), _("Koperasi terverifikasi"), _("Persen")],
+                  [[channel_name(r["platform"]), r["connected"], r["verified"], r["share"]]
+                   for r in stats.channel_connections()])
+
+
+def _certificate_table():
+    return ([_("Produk"), _("Koperasi"), _("Sertifikat"), _("Nomor"), _("Berlaku sampai"), _("Sisa hari")],
+                       [[c.product, c.koperasi, c.kind.upper(), c.number, c.valid_until.isoformat(), c.days_left]
+                        for c in stats.expiring_certificates()])
 
 
 TABLE_NAMES = ("koperasi", "unggulan", "penjualan", "kanal", "sertifikat")
 
 
 def csv_bytes(name: str) -> bytes:
-    header, rows = tables()[name]
+    header, rows = tables(name)[name]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
@@ -70,15 +88,18 @@ def csv_bytes(name: str) -> bytes:
 
 
 def dashboard() -> dict:
-    data = tables()
-    regions = data["koperasi"][1]
-    status_series = [(status_label(s), charts.PALETTE[i]) for i, s in enumerate(_STATUS_ORDER)]
+    """Each query runs once: the charts and the tables share their rows."""
     progress = stats.flagship_progress()
     months = stats.month_labels()
-    channels, orders, sales = _sales_matrix(stats.sales_by_month(), months)
+    matrix = _sales_matrix(stats.sales_by_month(), months)
+    channels, orders, sales = matrix
+    data = {"koperasi": _koperasi_table(), "unggulan": _flagship_table(progress), "penjualan": _sales_table(matrix),
+            "kanal": _channel_table(), "sertifikat": _certificate_table()}
+    regions = data["koperasi"][1]
+    status_series = [(status_label(s), charts.PALETTE[i]) for i, s in enumerate(_STATUS_ORDER)]
     short_months = [m[2:] for m in months]
     colors = {c: charts.PALETTE[i % len(charts.PALETTE)] for i, c in enumerate(channels)}
-    connections = stats.channel_connections()
+    connections = [{"platform": r[0], "share": r[3]} for r in data["kanal"][1]]
     return {
         "tables": data,
         "totals": stats.status_totals(),
@@ -100,7 +121,7 @@ def dashboard() -> dict:
                 _("Penjualan per bulan menurut kanal (Rp)"), short_months,
                 [(channel_name(c), colors[c], sales[c]) for c in channels]),
             "kanal": charts.share_chart(_("Koperasi terhubung ke marketplace mitra"),
-                                        [(channel_name(r["platform"]), r["share"]) for r in connections]),
+                                        [(r["platform"], r["share"]) for r in connections]),
         },
     }
 

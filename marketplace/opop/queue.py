@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from marketplace.core.errors import NotFound
 from marketplace.extensions import db
@@ -21,7 +22,9 @@ def queue(status: VerificationStatus | None = VerificationStatus.SUBMITTED, regi
           cohort_id: int | None = None, limit: int = 200) -> list[QueueRow]:
     """Waiting applications oldest first (first come, first checked); other statuses newest first."""
     stmt = (select(Koperasi, Application).join(Pesantren, Pesantren.id == Koperasi.pesantren_id)
-            .outerjoin(Application, Application.koperasi_id == Koperasi.id))
+            .outerjoin(Application, Application.koperasi_id == Koperasi.id)
+            .options(contains_eager(Koperasi.pesantren), selectinload(Application.documents),
+                     selectinload(Application.cohort)))
     if status:
         stmt = stmt.where(Koperasi.status == status)
     if region_code:
