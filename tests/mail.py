@@ -6,4 +6,4 @@ def sent_mail(app) -> list:
     from marketplace.outbox.services import dispatch_pending
 
     dispatch_pending()
-    return getattr(app.extensions["mailman"], "outbox", [])  # created by the first message sent
+    return getattr(app.extensions["mailman"], "outbox", [])
