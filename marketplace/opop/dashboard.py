@@ -11,7 +11,7 @@ from marketplace.koperasi.models import VerificationStatus
 from marketplace.opop import charts, stats
 from marketplace.opop.services import status_label
 
-CHANNEL_NAMES = {"opop": "OPOP", "shopee": "Shopee", "tokopedia": "Tokopedia", "tiktok": "TikTok Shop",
+CHANNEL_NAMES = {"opop": "OPOP", "shopee": "Shopee", "tokopedia": "Tokopedia", "tiktok": "TikTok Shop/Tokopedia",
                  "blibli": "Blibli", "lazada": "Lazada"}
 _STATUS_ORDER = (VerificationStatus.VERIFIED, VerificationStatus.SUBMITTED, VerificationStatus.DRAFT,
                  VerificationStatus.SUSPENDED)

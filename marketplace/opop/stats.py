@@ -17,7 +17,7 @@ from marketplace.orders.models import Order, OrderStatus
 
 FLAGSHIP_TARGET = 1000
 FLAGSHIP_MILESTONES = {2019: 150, 2020: 200, 2021: 200, 2022: 200, 2023: 250, 2024: 1000}
-PARTNERS = ("shopee", "tokopedia", "tiktok", "blibli", "lazada")
+PARTNERS = ("shopee", "tiktok", "blibli", "lazada")  # TikTok Shop serves Tokopedia shops since 2025
 OWN_CHANNEL = "opop"
 _NOT_SALES = (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
 
@@ -74,9 +74,20 @@ def flagship_now() -> int:
     return db.session.scalar(select(func.count()).select_from(Product).where(Product.is_flagship.is_(True))) or 0
 
 
-def _order_channel():
-    column = getattr(Order, "channel", None)
-    return func.lower(func.cast(column, String)) if column is not None else literal(OWN_CHANNEL)
+def _partner_order_model():
+    """``orders.PartnerOrder`` (order_id, platform) once partner imports exist; None before."""
+    from marketplace.orders import models as order_models
+
+    model = getattr(order_models, "PartnerOrder", None)
+    return model if model is not None and all(hasattr(model, n) for n in ("order_id", "platform")) else None
+
+
+def _with_channel(stmt, partner):
+    """Adds the order's channel: the partner platform of an imported order, else our own."""
+    if partner is None:
+        return stmt.add_columns(literal(OWN_CHANNEL)), literal(OWN_CHANNEL)
+    channel = func.coalesce(func.lower(partner.platform), OWN_CHANNEL)
+    return stmt.outerjoin(partner, partner.order_id == Order.id).add_columns(channel), channel
 
 
 def sales_by_month(months: int = 12, today: date | None = None) -> list[dict]:
@@ -85,14 +96,12 @@ def sales_by_month(months: int = 12, today: date | None = None) -> list[dict]:
     start = datetime(today.year, today.month, 1)
     for _ in range(months - 1):
         start = (start - timedelta(days=1)).replace(day=1)
-    month, channel = _month(Order.paid_at), _order_channel()
-    rows = db.session.execute(
-        select(month, channel, func.count(), func.coalesce(func.sum(Order.total), 0))
-        .where(Order.paid_at >= start, Order.status.not_in(_NOT_SALES))
-        .group_by(month, channel)
-        .order_by(month)
-    )
-    return [{"month": m, "channel": c or OWN_CHANNEL, "orders": n, "sales": int(total)} for m, c, n, total in rows]
+    month = _month(Order.paid_at)
+    stmt, channel = _with_channel(select(month, func.count(), func.coalesce(func.sum(Order.total), 0)),
+                                  _partner_order_model())
+    rows = db.session.execute(stmt.where(Order.paid_at >= start, Order.status.not_in(_NOT_SALES))
+                              .group_by(month, channel).order_by(month))
+    return [{"month": m, "channel": c or OWN_CHANNEL, "orders": n, "sales": int(total)} for m, n, total, c in rows]
 
 
 def month_labels(months: int = 12, today: date | None = None) -> list[str]:
@@ -118,11 +127,8 @@ def _channel_account_model():
         from marketplace.channels import models as channel_models
     except ImportError:
         return None
-    for value in vars(channel_models).values():
-        if isinstance(value, type) and issubclass(value, db.Model) and all(
-                hasattr(value, name) for name in ("koperasi_id", "platform")):
-            return value
-    return None
+    model = getattr(channel_models, "ChannelAccount", None)
+    return model if model is not None and all(hasattr(model, n) for n in ("koperasi_id", "platform")) else None
 
 
 def channel_connections() -> list[dict]:
