@@ -6,7 +6,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from marketplace.core.background import register_demo_step
-    from marketplace.opop.demo import seed_programme
+    from marketplace.opop.demo import seed_programme, seed_sales_history
     from marketplace.opop.public_views import public_bp
     from marketplace.opop.services import last_decision, status_label
     from marketplace.opop.views import bp
@@ -18,3 +18,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["opop_last_decision"] = last_decision
     app.jinja_env.globals["opop_status_label"] = status_label
     register_demo_step(app, seed_programme)
+    register_demo_step(app, seed_sales_history)

@@ -14,6 +14,7 @@ from marketplace.opop import services
 from marketplace.opop.models import Application, Cohort, Decision, DecisionAction, FlagshipMark
 
 COHORT_YEARS = range(2019, 2026)
+SALES_PER_KOPERASI = 4
 # A tiny valid PDF: the demo's documents open in any viewer.
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
             b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -92,3 +93,43 @@ def _applicants(cohorts: list[Cohort], admin: User | None) -> None:
             services.decide(admin, application.koperasi_id, DecisionAction.APPROVE)
             if state == VerificationStatus.SUSPENDED:
                 services.decide(admin, application.koperasi_id, DecisionAction.SUSPEND, reason)
+
+
+def seed_sales_history(koperasi, products, rng) -> None:
+    """A year of the demo buyer's orders (paid, shipped, received) through the order and stock services, so the
+    dashboard's monthly sales and the public page's totals have something to show."""
+    from marketplace.inventory.queries import available_by_variant
+    from marketplace.inventory.services import LineRequest, allocate_lines
+    from marketplace.orders import services as orders
+    from marketplace.orders.models import Order, OrderLine
+
+    buyer = db.session.scalar(select(User).where(User.email == "pembeli@demo.opop.id"))
+    variants = [v for p in products if p.status.value == "published" for v in p.variants]
+    available = available_by_variant([v.id for v in variants])
+    now = datetime.now().replace(microsecond=0)
+    for n in range(SALES_PER_KOPERASI):
+        stocked = [v for v in variants if available.get(v.id, 0) >= 2]
+        if buyer is None or not stocked:
+            return
+        variant = rng.choice(stocked)
+        quantity = rng.randint(1, 2)
+        available[variant.id] -= quantity
+        paid_at = now - timedelta(days=rng.randint(3, 360), minutes=rng.randint(0, 600))
+        number = f"OPD{koperasi.id:03d}{n:02d}"
+        order = Order(number=number, checkout_token=f"demo-{number}", koperasi_id=koperasi.id, user_id=buyer.id,
+                      email=buyer.email, courier="jne", subtotal=variant.price * quantity, shipping_cost=12000,
+                      total=variant.price * quantity + 12000, weight_grams=variant.weight_grams * quantity,
+                      address={"recipient": buyer.name, "phone": buyer.phone or "", "street": "Jl. Demo 1",
+                               "region_code": "kota-surabaya", "postal_code": "60111"},
+                      created_at=paid_at - timedelta(minutes=20))
+        order.lines.append(OrderLine(variant_id=variant.id, product_name=variant.product.name,
+                                     variant_label=variant.label, sku=variant.sku, unit_price=variant.price,
+                                     quantity=quantity, weight_grams=variant.weight_grams))
+        db.session.add(order)
+        db.session.flush()
+        orders.record_created(order)
+        allocate_lines([LineRequest(variant.id, quantity, order.lines[0].id)], reference=number)
+        orders.mark_paid(order, now=paid_at)
+        if paid_at < now - timedelta(days=10):
+            orders.ship(order, f"JNE{koperasi.id:04d}{n:04d}DEMO")
+            orders.confirm_received(order, buyer.id)
