@@ -99,6 +99,7 @@ def dashboard() -> dict:
     status_series = [(status_label(s), charts.PALETTE[i]) for i, s in enumerate(_STATUS_ORDER)]
     short_months = [m[2:] for m in months]
     colors = {c: charts.PALETTE[i % len(charts.PALETTE)] for i, c in enumerate(channels)}
+    empty = _("Belum ada pesanan dibayar.")
     connections = [{"platform": r[0], "share": r[3]} for r in data["kanal"][1]]
     return {
         "tables": data,
@@ -113,13 +114,13 @@ def dashboard() -> dict:
                 _("Produk unggulan per tahun terhadap target"), [str(r["year"]) for r in progress],
                 [(_("Produk unggulan"), charts.PALETTE[0], [r["flagship"] for r in progress])],
                 markers=[r["milestone"] for r in progress], marker_label=_("Tonggak"),
-                line=stats.FLAGSHIP_TARGET, line_label=_("Target")),
+                line=stats.FLAGSHIP_TARGET, line_label=_("Target"), show_values=True),
             "pesanan": charts.column_chart(
                 _("Pesanan per bulan menurut kanal"), short_months,
-                [(channel_name(c), colors[c], orders[c]) for c in channels]),
+                [(channel_name(c), colors[c], orders[c]) for c in channels], empty_label=empty),
             "penjualan": charts.column_chart(
                 _("Penjualan per bulan menurut kanal (Rp)"), short_months,
-                [(channel_name(c), colors[c], sales[c]) for c in channels]),
+                [(channel_name(c), colors[c], sales[c]) for c in channels], empty_label=empty),
             "kanal": charts.share_chart(_("Koperasi terhubung ke marketplace mitra"),
                                         [(r["platform"], r["share"]) for r in connections]),
         },
@@ -146,5 +147,5 @@ def public_page() -> dict:
             _("Produk unggulan per tahun terhadap target"), [str(r["year"]) for r in progress],
             [(_("Produk unggulan"), charts.PALETTE[0], [r["flagship"] for r in progress])],
             markers=[r["milestone"] for r in progress], marker_label=_("Tonggak"),
-            line=stats.FLAGSHIP_TARGET, line_label=_("Target")),
+            line=stats.FLAGSHIP_TARGET, line_label=_("Target"), show_values=True),
     }

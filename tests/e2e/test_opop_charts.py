@@ -10,9 +10,11 @@ import pytest
 from marketplace.accounts.models import User
 from marketplace.catalog.models import ProductStatus
 from marketplace.extensions import db
+from marketplace.inventory.services import create_warehouse, set_stock
 from marketplace.koperasi.models import VerificationStatus
 from marketplace.opop import curation, services, stats
 from tests.factories import PASSWORD, verified_koperasi
+from tests.seller_fixtures import make_paid_order
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
 
@@ -33,9 +35,12 @@ def programme(live_app):
 
             product = catalog.create_product(koperasi, f"Kopi Grafik {n}", status=ProductStatus.PUBLISHED)
             catalog.add_variant(product, f"GRAFIK-{n}", 30000, 250)
+            db.session.flush()
             if n < 3:
-                db.session.flush()
                 curation.mark_flagship(team, product.id, "Kurasi uji grafik")
+            if n < 4:
+                set_stock(product.variants[0], create_warehouse(koperasi, f"Gudang {n}"), 10, note="Stok awal")
+                make_paid_order(product.variants[0], 1 + n)
         db.session.commit()
         assert services.status_label(VerificationStatus.SUSPENDED)
         return {"email": team.email}
