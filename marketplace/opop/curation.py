@@ -8,17 +8,17 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Product, ProductStatus
-from marketplace.core.errors import NotFound, PermissionDenied, ValidationError
+from marketplace.core.errors import NotFound, ValidationError
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.koperasi.models import Koperasi, VerificationStatus
 from marketplace.opop.models import FlagshipMark
-from marketplace.opop.services import AlreadyDecided
+from marketplace.opop.services import AlreadyDecided, NotOpopTeam
 
 
 def _product_for_update(actor: User, product_id: int) -> Product:
     if not actor.is_opop_admin:
-        raise PermissionDenied(_("Hanya Tim OPOP yang dapat mengkurasi produk unggulan."))
+        raise NotOpopTeam(_("Hanya Tim OPOP yang dapat mengkurasi produk unggulan."))
     product = db.session.scalar(select(Product).where(Product.id == product_id).with_for_update())
     if product is None:
         raise NotFound(_("Produk tidak ditemukan."))

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
-from marketplace.core.errors import NotFound, PermissionDenied, ValidationError
+from marketplace.core.errors import DomainError, NotFound, ValidationError
 from marketplace.core.regions import REGIONS_BY_CODE
 from marketplace.extensions import db
 from marketplace.koperasi import services as koperasi_services
@@ -47,6 +47,12 @@ class ApplicationInvalid(ValidationError):
     def __init__(self, errors: dict[str, str]):
         super().__init__(_("Periksa kembali isian yang ditandai."))
         self.errors = errors
+
+
+class NotOpopTeam(DomainError):
+    """Defence in depth: the views already hide the team's pages; the services refuse anyone else too."""
+
+    code = "forbidden"
 
 
 class AlreadyDecided(ValidationError):
@@ -182,7 +188,7 @@ def decide(actor: User, koperasi_id: int, action: DecisionAction | str, reason: 
     """The team's decision. The koperasi row is locked first, so two team members clicking at once (or one
     clicking twice) make one decision; the second gets ``AlreadyDecided`` and changes nothing."""
     if not actor.is_opop_admin:
-        raise PermissionDenied(_("Hanya Tim OPOP yang dapat memutuskan."))
+        raise NotOpopTeam(_("Hanya Tim OPOP yang dapat memutuskan."))
     try:
         action = DecisionAction(action)
         expected, target, reason_required = RULES[action]

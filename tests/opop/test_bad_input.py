@@ -80,3 +80,17 @@ def test_bad_cohort_year(db, client, login, team):
     client.post("/opop/angkatan", data={"year": "2026"})
     page = client.post("/opop/angkatan", data={"year": "2026"}, follow_redirects=True).get_data(as_text=True)
     assert "Angkatan 2026 sudah ada." in page
+
+
+def test_services_refuse_anyone_but_the_team(db, make_user, make_koperasi, make_product):
+    from marketplace.koperasi.models import VerificationStatus
+    from marketplace.opop import curation, services
+
+    koperasi = make_koperasi(status=VerificationStatus.SUBMITTED)
+    product = make_product()
+    staff = make_user()
+    with pytest.raises(services.NotOpopTeam):
+        services.decide(staff, koperasi.id, "approve")
+    with pytest.raises(services.NotOpopTeam):
+        curation.mark_flagship(staff, product.id, "Catatan kurasi")
+    assert koperasi.status == VerificationStatus.SUBMITTED and not product.is_flagship
