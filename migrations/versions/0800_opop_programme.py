@@ -1,7 +1,7 @@
 """opop programme: cohorts, applications, documents, decisions, flagship marks
 
 Revision ID: 0800
-Revises: 0301
+Revises: 0600
 Create Date: 2026-12-04 15:04:49.656424
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0800'
-down_revision = '0301'
+down_revision = '0600'
 branch_labels = None
 depends_on = None
 
