@@ -25,6 +25,7 @@ from marketplace.channels.adapters.base import (
     ChannelError,
     Tokens,
 )
+from marketplace.channels.expiry import mark_account_expired
 from marketplace.channels.models import AccountStatus, ChannelAccount
 from marketplace.channels.ratelimit import call_budget
 from marketplace.core.timeutil import utcnow
@@ -100,8 +101,6 @@ class AccountClient:
             try:
                 tokens = self._with_retries(adapter.refresh)
             except ChannelAuthRevoked as error:
-                from marketplace.channels.services import mark_account_expired
-
                 mark_account_expired(self._account(), error.message)
                 db.session.commit()
                 raise
@@ -136,8 +135,6 @@ class AccountClient:
         try:
             return self._with_retries(lambda: fn(adapter))
         except ChannelAuthExpired as error:  # refused right after a successful refresh: access was withdrawn
-            from marketplace.channels.services import mark_account_expired
-
             mark_account_expired(self._account(), error.message)
             db.session.commit()
             raise ChannelAuthRevoked(error.message, code=error.code, status=error.status) from error

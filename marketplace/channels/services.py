@@ -13,6 +13,7 @@ from marketplace.catalog.models import Variant
 from marketplace.channels.adapters import adapter_for, platforms
 from marketplace.channels.adapters.base import ChannelError, Tokens
 from marketplace.channels.client import account_client, store_tokens
+from marketplace.channels.expiry import mark_account_expired, owner_emails, platform_label, set_status  # noqa: F401
 from marketplace.channels.models import (
     AccountStatus,
     ChannelAccount,
@@ -28,8 +29,7 @@ from marketplace.channels.push import request_push
 from marketplace.core.errors import NotFound, ValidationError
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
-from marketplace.koperasi.models import Koperasi, Membership, Role
-from marketplace.mail.services import queue_mail
+from marketplace.koperasi.models import Koperasi
 
 STATE_MAX_AGE = 1800  # seconds between clicking "connect" and coming back from the partner
 
@@ -111,47 +111,15 @@ def link_account(koperasi: Koperasi, platform: str, tokens: Tokens, user_id: int
     account.shop_name = tokens.shop_name or account.shop_name or tokens.shop_id
     account.shop_cipher = tokens.shop_cipher or account.shop_cipher
     account.connected_by_id = user_id
-    _set_status(account, AccountStatus.ACTIVE, "")
+    set_status(account, AccountStatus.ACTIVE, "")
     store_tokens(account, tokens)
     request_push(account_id=account.id, forget_last=True)  # after a gap the partner may show anything
     return account
 
 
-def _set_status(account: ChannelAccount, status: AccountStatus, reason: str) -> None:
-    if account.status != status or account.status_reason != reason:
-        account.status, account.status_reason, account.status_changed_at = status, reason[:300], utcnow()
-
-
-def owner_emails(koperasi_id: int) -> list[str]:
-    from marketplace.accounts.models import User
-
-    return list(db.session.scalars(select(User.email).join(Membership, Membership.user_id == User.id).where(
-        Membership.koperasi_id == koperasi_id, Membership.role == Role.OWNER).order_by(User.email)))
-
-
-def mark_account_expired(account: ChannelAccount, reason: str) -> bool:
-    """The partner no longer accepts the account's tokens: stop syncing it, show it, and mail the owners once."""
-    if account.status == AccountStatus.EXPIRED:
-        return False
-    _set_status(account, AccountStatus.EXPIRED, reason)
-    link = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/seller/{account.koperasi.slug}/kanal/"
-    body = _("Otorisasi toko %(shop)s di %(platform)s sudah tidak berlaku (%(reason)s). Stok tidak lagi "
-             "disinkronkan ke toko itu sampai Anda menghubungkannya ulang di %(link)s",
-             shop=account.shop_name, platform=platform_label(account.platform), reason=reason, link=link)
-    recipients = owner_emails(account.koperasi_id)
-    if recipients:
-        queue_mail(recipients, _("Toko %(shop)s perlu dihubungkan ulang", shop=account.shop_name), body)
-    db.session.flush()
-    return True
-
-
 def disconnect_account(account: ChannelAccount) -> None:
-    _set_status(account, AccountStatus.DISCONNECTED, _("Diputus oleh koperasi."))
+    set_status(account, AccountStatus.DISCONNECTED, _("Diputus oleh koperasi."))
     db.session.flush()
-
-
-def platform_label(platform: str) -> str:
-    return {"shopee": "Shopee", "tiktok": "TikTok Shop / Tokopedia"}.get(str(platform), str(platform))
 
 
 # --- push rules ----------------------------------------------------------------------------------------------
