@@ -184,7 +184,7 @@ def import_listings(account: ChannelAccount) -> dict[str, int]:
     for listing in known.values():
         if not listing.remote_missing:
             listing.remote_missing, listing.error_code, listing.error_at = True, "missing", now
-            listing.error_message = _("Listing tidak ada lagi di platform mitra.")
+            listing.error_message = "listing not found on the partner"
         counts["missing"] += 1
     db.session.flush()
     counts["matched"] = auto_match(account)
@@ -213,15 +213,16 @@ def auto_match(account: ChannelAccount) -> int:
         listing.match_state = MatchState.AUTO
         matched.append(listing)
     db.session.flush()
-    _log_matches(matched, _("Dicocokkan otomatis lewat SKU."))
+    _log_matches(matched, "auto")
     request_push([listing.id for listing in matched], forget_last=True)
     return len(matched)
 
 
-def _log_matches(listings: list[ChannelListing], message: str) -> None:
+def _log_matches(listings: list[ChannelListing], code: str, sku: str = "") -> None:
+    """The log keeps a code and the SKU; the page words them in the reader's language."""
     for listing in listings:
         db.session.add(ChannelSyncLog(account_id=listing.account_id, listing_id=listing.id, kind=SyncKind.MATCH,
-                                      message=message[:500]))
+                                      code=code, message=(sku or listing.partner_sku)[:500]))
 
 
 def match_listing(listing: ChannelListing, *, variant_id: int | None = None, bundle_id: int | None = None,
@@ -231,7 +232,7 @@ def match_listing(listing: ChannelListing, *, variant_id: int | None = None, bun
     if ignore:
         listing.variant_id = listing.bundle_id = None
         listing.match_state = MatchState.IGNORED
-        _log_matches([listing], _("Ditandai tidak disinkronkan."))
+        _log_matches([listing], "ignored")
         db.session.flush()
         return listing
     if variant_id is not None:
@@ -250,7 +251,7 @@ def match_listing(listing: ChannelListing, *, variant_id: int | None = None, bun
         raise ValidationError(_("Pilih varian atau paket."), field="variant_id")
     listing.match_state = MatchState.MANUAL
     listing.error_code, listing.error_message, listing.error_at = "", "", None
-    _log_matches([listing], _("Dicocokkan manual dengan %(sku)s.", sku=label))
+    _log_matches([listing], "manual", label)
     db.session.flush()
     request_push([listing.id], forget_last=True)
     return listing

@@ -4,6 +4,7 @@ re-match, retry). Another koperasi's account or listing ids answer 404."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from marketplace.channels import queries, services
@@ -115,9 +116,9 @@ def account_rule(membership, account_id: int):
 
 
 _ACTIONS = {
-    "impor": ("channels.import_listings", "Listing sedang dibaca ulang dari platform mitra."),
-    "kirim": ("channels.push_account", "Stok sedang dikirim."),
-    "rekonsiliasi": ("channels.reconcile_account", "Rekonsiliasi berjalan."),
+    "impor": ("channels.import_listings", _l("Listing sedang dibaca ulang dari platform mitra.")),
+    "kirim": ("channels.push_account", _l("Stok sedang dikirim.")),
+    "rekonsiliasi": ("channels.reconcile_account", _l("Rekonsiliasi berjalan.")),
 }
 
 
@@ -133,7 +134,7 @@ def account_action(membership, account_id: int, action: str):
     elif action in _ACTIONS:
         task, message = _ACTIONS[action]
         _enqueue(task, found.id)
-        flash(_(message), "success")
+        flash(str(message), "success")
     else:
         abort(404)
     return redirect(url_for("channels.account", slug=membership.koperasi.slug, account_id=account_id))
