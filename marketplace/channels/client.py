@@ -61,9 +61,16 @@ class AccountClient:
 
     @staticmethod
     def tokens_of(account: ChannelAccount) -> Tokens:
-        return credentials.unseal(account.credentials, access_expires_at=account.access_expires_at,
-                                  refresh_expires_at=account.refresh_expires_at, shop_id=account.shop_id,
-                                  shop_name=account.shop_name, shop_cipher=account.shop_cipher)
+        """The account's tokens. Unreadable ones (the key changed without rotation) make the account expired,
+        shown and mailed like a revoked one: reconnecting stores new tokens under the current key."""
+        try:
+            return credentials.unseal(account.credentials, access_expires_at=account.access_expires_at,
+                                      refresh_expires_at=account.refresh_expires_at, shop_id=account.shop_id,
+                                      shop_name=account.shop_name, shop_cipher=account.shop_cipher)
+        except credentials.CredentialsUnreadable as error:
+            mark_account_expired(account, "stored tokens unreadable (CHANNEL_CREDENTIALS_KEY changed)")
+            db.session.commit()
+            raise AccountUnavailable("The stored tokens cannot be decrypted.", code="credentials") from error
 
     def adapter(self) -> ChannelAdapter:
         """The adapter with current tokens, refreshed first if they expire within the margin."""
