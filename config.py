@@ -90,6 +90,7 @@ class Config:
     CHANNEL_PUSH_ATTEMPTS = _env_int("CHANNEL_PUSH_ATTEMPTS", 6)  # per call, on 429/5xx/timeouts
     CHANNEL_RETRY_WAIT = float(os.environ.get("CHANNEL_RETRY_WAIT", "0.5"))  # first backoff, doubles, jittered
     CHANNEL_RETRY_WAIT_MAX = float(os.environ.get("CHANNEL_RETRY_WAIT_MAX", "8"))
+    CHANNEL_PUSH_PARALLEL = _env_int("CHANNEL_PUSH_PARALLEL", 8)  # stock calls of one account in flight at once
     CHANNEL_LEASE_SECONDS = _env_int("CHANNEL_LEASE_SECONDS", 60)  # a killed pusher's claim runs out after this
     CHANNEL_PUSH_SWEEP_SECONDS = float(os.environ.get("CHANNEL_PUSH_SWEEP_SECONDS", "30"))
     CHANNEL_RECONCILE_SECONDS = float(os.environ.get("CHANNEL_RECONCILE_SECONDS", "3600"))
