@@ -144,6 +144,9 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     MAIL_BACKEND = "locmem"
     CELERY_TASK_ALWAYS_EAGER = True
+    # A test's session is bound to one connection, which the pusher's threads must not share; worker processes
+    # started by tests run the default profile and push in parallel.
+    CHANNEL_PUSH_PARALLEL = 1
 
 
 PROFILES = {"default": Config, "production": ProductionConfig, "testing": TestingConfig}
