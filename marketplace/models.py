@@ -6,7 +6,7 @@ from marketplace.checkout.models import Address, Cart, CartLine, ShippingRate  #
 from marketplace.inventory.models import Allocation, Reservation, Stock, StockMovement, Warehouse  # noqa: F401
 from marketplace.koperasi.models import Koperasi, Membership, Pesantren  # noqa: F401
 from marketplace.mail.models import MailDelivery  # noqa: F401
-from marketplace.orders.models import Order, OrderLine, OrderStatusChange  # noqa: F401
+from marketplace.orders.models import Order, OrderLine, OrderStatusChange, PartnerOrder  # noqa: F401
 from marketplace.outbox.models import OutboxEvent  # noqa: F401
 from marketplace.payments.models import Payment, PaymentEvent, Refund  # noqa: F401
 from marketplace.seller.models import AuditEntry, ImportJob, Invitation  # noqa: F401
