@@ -5,8 +5,12 @@ SQLite file, all under ``instance/``. The production profile reads everything fr
 Select a profile with ``OPOP_CONFIG`` (``default``, ``production``, ``testing``).
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
+
+from sandboxes import credentials as sandbox_credentials
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE = Path(os.environ.get("OPOP_INSTANCE_DIR") or BASE_DIR / "instance")
@@ -63,6 +67,38 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # links in emails, webhook URL
     WTF_CSRF_TIME_LIMIT = None
 
+    # Partner sync (marketplace/channels). Defaults point at the local sandboxes (sandboxes/credentials.py).
+    SHOPEE_BASE_URL = os.environ.get("SHOPEE_BASE_URL", sandbox_credentials.SHOPEE_BASE_URL)
+    SHOPEE_PARTNER_ID = os.environ.get("SHOPEE_PARTNER_ID", str(sandbox_credentials.SHOPEE_PARTNER_ID))
+    SHOPEE_PARTNER_KEY = os.environ.get("SHOPEE_PARTNER_KEY", sandbox_credentials.SHOPEE_PARTNER_KEY)
+    TIKTOK_BASE_URL = os.environ.get("TIKTOK_BASE_URL", sandbox_credentials.TIKTOK_BASE_URL)
+    TIKTOK_PARTNER_ID = os.environ.get("TIKTOK_APP_KEY", sandbox_credentials.TIKTOK_APP_KEY)
+    TIKTOK_PARTNER_KEY = os.environ.get("TIKTOK_APP_SECRET", sandbox_credentials.TIKTOK_APP_SECRET)
+    # Fernet key(s) for partner tokens at rest, comma-separated, newest first (rotation). The default profile
+    # derives one from SECRET_KEY; production must set it.
+    CHANNEL_CREDENTIALS_KEY = os.environ.get("CHANNEL_CREDENTIALS_KEY", "")
+    CHANNEL_HTTP_TIMEOUT = float(os.environ.get("CHANNEL_HTTP_TIMEOUT", "10"))
+    # Calls per second per partner shop, shared by every worker (Redis when the broker is Redis).
+    CHANNEL_RATE_LIMITS = {"shopee": float(os.environ.get("SHOPEE_RATE_LIMIT", "10")),
+                           "tiktok": float(os.environ.get("TIKTOK_RATE_LIMIT", "50"))}
+    CHANNEL_RATE_LIMIT_REDIS_URL = os.environ.get("CHANNEL_RATE_LIMIT_REDIS_URL", "")  # "" = the broker if Redis
+    CHANNEL_REFRESH_MARGIN = _env_int("CHANNEL_REFRESH_MARGIN", 600)  # refresh tokens this many seconds early
+    CHANNEL_PUSH_ATTEMPTS = _env_int("CHANNEL_PUSH_ATTEMPTS", 6)  # per call, on 429/5xx/timeouts
+    CHANNEL_RETRY_WAIT = float(os.environ.get("CHANNEL_RETRY_WAIT", "0.5"))  # first backoff, doubles, jittered
+    CHANNEL_RETRY_WAIT_MAX = float(os.environ.get("CHANNEL_RETRY_WAIT_MAX", "8"))
+    CHANNEL_LEASE_SECONDS = _env_int("CHANNEL_LEASE_SECONDS", 60)  # a killed pusher's claim runs out after this
+    CHANNEL_PUSH_SWEEP_SECONDS = float(os.environ.get("CHANNEL_PUSH_SWEEP_SECONDS", "30"))
+    CHANNEL_RECONCILE_SECONDS = float(os.environ.get("CHANNEL_RECONCILE_SECONDS", "3600"))
+
+    @classmethod
+    def channel_credentials_keys(cls, config: dict) -> list[bytes]:
+        """The Fernet keys: configured ones, or one derived from SECRET_KEY (development only)."""
+        configured = [k.strip().encode() for k in (config.get("CHANNEL_CREDENTIALS_KEY") or "").split(",") if k.strip()]
+        if configured:
+            return configured
+        digest = hashlib.sha256(f"opop-channels:{config['SECRET_KEY']}".encode()).digest()
+        return [base64.urlsafe_b64encode(digest)]
+
 
 class ProductionConfig(Config):
     """Everything from the environment; refuses to start on development secrets."""
@@ -73,7 +109,8 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "CHANNEL_CREDENTIALS_KEY")
+                   if not os.environ.get(name)]
         if missing:
             raise RuntimeError(f"production profile needs environment variables: {', '.join(missing)}")
 

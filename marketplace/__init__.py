@@ -58,6 +58,7 @@ def _init_domains(app: Flask) -> None:
     from marketplace import (
         accounts,
         catalog,
+        channels,
         checkout,
         demo,
         inventory,
@@ -74,7 +75,7 @@ def _init_domains(app: Flask) -> None:
     from workers.celery_app import make_celery
 
     for domain in (outbox, mail, accounts, koperasi, catalog, inventory, checkout, orders, payments, storefront,
-                   search, seller, opop, demo):
+                   search, seller, channels, opop, demo):
         domain.init_app(app)
     make_celery(app)
 

@@ -2,6 +2,15 @@
 
 from marketplace.accounts.models import User  # noqa: F401
 from marketplace.catalog.models import Category, Certification, Product, ProductImage, Variant  # noqa: F401
+from marketplace.channels.models import (  # noqa: F401
+    ChannelAccount,
+    ChannelBundle,
+    ChannelBundleComponent,
+    ChannelDriftReport,
+    ChannelLease,
+    ChannelListing,
+    ChannelSyncLog,
+)
 from marketplace.checkout.models import Address, Cart, CartLine, ShippingRate  # noqa: F401
 from marketplace.inventory.models import Allocation, Reservation, Stock, StockMovement, Warehouse  # noqa: F401
 from marketplace.koperasi.models import Koperasi, Membership, Pesantren  # noqa: F401
