@@ -41,9 +41,9 @@ def get_shop(sb, ext_id) -> dict:
 
 def update_shop(sb, shop: dict, data) -> dict:
     data = validate.obj(data)
-    if set(data) - {"rate_limit", "name"}:
-        raise BadInput("only name and rate_limit can be changed")
-    name = validate.text(data, "name") if "rate_limit" not in data or "name" in data else shop["name"]
+    if not data or set(data) - {"rate_limit", "name"}:
+        raise BadInput("give name and/or rate_limit; nothing else can be changed")
+    name = validate.text(data, "name") if "name" in data else shop["name"]
     rate = validate.number(data, "rate_limit", 0.1, 10_000) if "rate_limit" in data else shop["rate_limit"]
     with sb.store.tx() as conn:
         conn.execute("UPDATE shops SET name = ?, rate_limit = ? WHERE id = ?", (name, rate, shop["id"]))
@@ -170,11 +170,9 @@ def change_order(sb, ext_id: str, action: str) -> dict:
     return order
 
 
-def order_page(sb, shop_id: int, field: str, bounds: dict, after: tuple | None, size: int,
-               statuses: tuple = ()) -> tuple[list[dict], bool]:
-    """Keyset paging on (time field, id): every order in the window exactly once while it does not change.
-    `bounds` maps create_time/update_time to inclusive (low, high) limits."""
-    sql, args = "SELECT * FROM orders WHERE shop_id = ?", [shop_id]
+def _order_filter(shop_id: int, bounds: dict, statuses: tuple) -> tuple[str, list]:
+    """`bounds` maps create_time/update_time to inclusive (low, high) limits."""
+    sql, args = "shop_id = ?", [shop_id]
     for column, (low, high) in bounds.items():
         assert column in ("create_time", "update_time")
         sql += f" AND {column} BETWEEN ? AND ?"
@@ -182,12 +180,24 @@ def order_page(sb, shop_id: int, field: str, bounds: dict, after: tuple | None, 
     if statuses:
         sql += f" AND status IN ({','.join('?' * len(statuses))})"
         args += statuses
+    return sql, args
+
+
+def order_page(sb, shop_id: int, field: str, bounds: dict, after: tuple | None, size: int,
+               statuses: tuple = ()) -> tuple[list[dict], bool]:
+    """Keyset paging on (time field, id): every order in the window exactly once while it does not change."""
     assert field in ("create_time", "update_time")
+    sql, args = _order_filter(shop_id, bounds, statuses)
     if after:
         sql += f" AND ({field} > ? OR ({field} = ? AND id > ?))"
         args += [after[0], after[0], after[1]]
-    rows = sb.store.all(sql + f" ORDER BY {field}, id LIMIT ?", (*args, size + 1))
+    rows = sb.store.all(f"SELECT * FROM orders WHERE {sql} ORDER BY {field}, id LIMIT ?", (*args, size + 1))
     return [dict(row) for row in rows[:size]], len(rows) > size
+
+
+def count_orders(sb, shop_id: int, bounds: dict, statuses: tuple = ()) -> int:
+    sql, args = _order_filter(shop_id, bounds, statuses)
+    return sb.store.one(f"SELECT COUNT(*) AS n FROM orders WHERE {sql}", args)["n"]
 
 
 def orders_with_lines(sb, shop_id: int, ext_ids: list[str]) -> list[dict]:

@@ -101,10 +101,10 @@ class PushWorker:
                 conn.execute("UPDATE pushes SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
                              (attempts, error, time.time() + settings.push_retry_base * 2 ** (attempts - 1),
                               push["id"]))
-        if error is None and self.sb.faults.roll("duplicate_push_rate"):
+        if error is None and not push["is_duplicate"] and self.sb.faults.roll("duplicate_push_rate"):
             with self.sb.store.tx() as conn:
                 conn.execute("INSERT INTO pushes (shop_id, notification_id, body, state, next_attempt_at, "
-                             "created_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+                             "created_at, is_duplicate) VALUES (?, ?, ?, 'pending', ?, ?, 1)",
                              (push["shop_id"], push["notification_id"], push["body"], time.time() + 0.05,
                               time.time()))
 

@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS pushes (
     id INTEGER PRIMARY KEY, shop_id INTEGER, notification_id TEXT NOT NULL, body TEXT NOT NULL,
     state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL,
-    last_error TEXT, created_at REAL NOT NULL);
+    last_error TEXT, created_at REAL NOT NULL, is_duplicate INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS pushes_due ON pushes (state, next_attempt_at);
 CREATE TABLE IF NOT EXISTS requests (
     id INTEGER PRIMARY KEY, ts REAL NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, api TEXT NOT NULL,

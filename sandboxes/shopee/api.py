@@ -105,7 +105,7 @@ def update_stock():
     success, failure = [], []
     with sandbox().store.tx() as conn:
         for model_id, stock, location in wanted:
-            if model_id not in variants or (model_id == 0) == bool(product["has_variants"]):
+            if model_id not in variants:
                 failure.append({"model_id": model_id, "failed_reason": "model_id not found"})
             elif location not in (None, "", LOCATION_ID):
                 failure.append({"model_id": model_id, "failed_reason": f"location_id {location} not found"})

@@ -43,9 +43,9 @@ def partner_call() -> None:
 def shop_call() -> dict:
     """Returns the shop row after every check; the rate limit counts per shop and API family."""
     sb = sandbox()
+    g.shop_ext = request.args.get("shop_id")  # logged even when the call is refused
     _check("access_token", "shop_id")
     shop_id = request.args["shop_id"]
-    g.shop_ext = shop_id
     shop = sb.store.one("SELECT * FROM shops WHERE ext_id = ?", (shop_id,))
     if shop is None:
         raise ApiError("auth", "Invalid shop_id: the shop has not authorised this partner.")

@@ -60,15 +60,15 @@ def seller_call() -> dict:
 
 def shop_call() -> dict:
     sb = sandbox()
-    _signed()
     cipher = request.args.get("shop_cipher")
+    shop = sb.store.one("SELECT * FROM shops WHERE cipher = ?", (cipher,)) if cipher else None
+    g.shop_ext = shop["ext_id"] if shop else None  # logged even when the call is refused
+    _signed()
     if not cipher:
         raise ApiError("param", "missing required parameter: shop_cipher")
-    shop = sb.store.one("SELECT * FROM shops WHERE cipher = ?", (cipher,))
     if shop is None:
         raise ApiError("param", "invalid shop_cipher")
     shop = dict(shop)
-    g.shop_ext = shop["ext_id"]
     if _token_shop_pk() != shop["id"]:
         raise ApiError("auth", "the access token was not granted for this shop")
     sb.check_rate(shop, request.url_rule.rule)
