@@ -11,6 +11,7 @@ from marketplace.channels.models import (  # noqa: F401
     ChannelListing,
     ChannelSyncLog,
 )
+from marketplace.channels.pull.models import ChannelEvent  # noqa: F401
 from marketplace.checkout.models import Address, Cart, CartLine, ShippingRate  # noqa: F401
 from marketplace.inventory.models import Allocation, Reservation, Stock, StockMovement, Warehouse  # noqa: F401
 from marketplace.koperasi.models import Koperasi, Membership, Pesantren  # noqa: F401

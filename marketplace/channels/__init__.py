@@ -5,4 +5,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    pass
+    from marketplace.channels import pull
+
+    pull.init_app(app)

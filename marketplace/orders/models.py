@@ -134,7 +134,7 @@ class PartnerOrder(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), unique=True)
     platform: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(64))
-    account_id: Mapped[int | None] = mapped_column(index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("channel_account.id"), index=True)
     partner_status: Mapped[str] = mapped_column(String(32))
     partner_updated_at: Mapped[int] = mapped_column(BigInteger)  # the platform's update_time (unix seconds)
     flag: Mapped[PartnerFlag | None] = mapped_column(
