@@ -25,7 +25,7 @@ from marketplace.outbox import services as outbox
 
 # How far along an order is; a partner order only ever moves forward (late, out-of-order news changes nothing).
 _RANK = {OrderStatus.UNPAID: 0, OrderStatus.PACKING: 1, OrderStatus.SHIPPED: 2, OrderStatus.COMPLETED: 3,
-         OrderStatus.CANCELLED: 4, OrderStatus.REFUNDED: 4}
+         OrderStatus.CANCELLED: 4, OrderStatus.REFUND_PENDING: 4, OrderStatus.REFUNDED: 4}
 PLATFORM_NAMES = {"shopee": "Shopee", "tiktok": "TikTok Shop"}
 
 
@@ -178,7 +178,7 @@ def _apply(partner: PartnerOrder, data: PartnerOrderData) -> ImportResult:
 def _mirror(order: Order, data: PartnerOrderData) -> bool:
     """Moves our order to the partner's state: cancel releases the stock, shipping takes it out of the warehouse."""
     target = data.status
-    if _RANK[target] <= _RANK[order.status] or order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+    if _RANK[target] <= _RANK[order.status] or _RANK[order.status] >= _RANK[OrderStatus.CANCELLED]:
         return False
     line_ids = [line.id for line in order.lines]
     channel = channel_name(data.platform)

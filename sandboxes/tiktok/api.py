@@ -110,7 +110,7 @@ def search_orders():
     bounds = {column: (_time(filters, f"{column}_ge", 0), _time(filters, f"{column}_lt", FAR_FUTURE) - 1)
               for column in ("create_time", "update_time")}
     status = filters.get("order_status")
-    if status is not None and status not in ORDER_STATUSES:
+    if status is not None and (not isinstance(status, str) or status not in ORDER_STATUSES):
         raise ApiError("param", "unknown order_status")
     query = [field, [[column, list(bound)] for column, bound in sorted(bounds.items())], status]
     token = _page_token("orders")
