@@ -108,7 +108,7 @@ def _create(data: PartnerOrderData) -> Order:
     unknown = [line for line in data.lines if line.variant_id is None]
     subtotal = sum(line.unit_price * line.quantity for line in data.lines)
     weight = sum(line.weight_grams * line.quantity for line in known)
-    address = dict(data.address) | ({"name": data.buyer_name} if data.buyer_name else {})
+    address = dict(data.address) | ({"recipient": data.buyer_name} if data.buyer_name else {})
     order = Order(number=_number(data), checkout_token=f"partner:{data.platform}:{data.external_id}"[:64],
                   koperasi_id=data.koperasi_id, status=OrderStatus.UNPAID, email="",
                   address=address,

@@ -96,7 +96,7 @@ def request_refund(order: Order, note: str, user_id: int | None = None) -> Order
     return order
 
 
-def _not_partner_managed(order: Order) -> None:
+def refuse_if_partner_managed(order: Order) -> None:
     """An imported order's status belongs to its marketplace: changed there, mirrored here."""
     if order.partner is not None:
         from marketplace.orders.partner import channel_name
@@ -117,7 +117,7 @@ def mark_refunded(order: Order) -> bool:
 
 def cancel_by_seller(order: Order, user_id: int, reason: str = "") -> Order:
     order = _locked(order)
-    _not_partner_managed(order)
+    refuse_if_partner_managed(order)
     note = reason.strip() or _("Dibatalkan penjual")
     if order.status == OrderStatus.UNPAID:
         cancel_unpaid(order, note, user_id)
@@ -130,7 +130,7 @@ def cancel_by_seller(order: Order, user_id: int, reason: str = "") -> Order:
 
 def ship(order: Order, tracking_number: str, user_id: int | None = None) -> Order:
     order = _locked(order)
-    _not_partner_managed(order)
+    refuse_if_partner_managed(order)
     tracking_number = tracking_number.strip().upper()
     if not re.fullmatch(r"[A-Z0-9-]{8,40}", tracking_number):
         raise ValidationError(_("Nomor resi harus 8–40 huruf/angka."), field="tracking_number")
