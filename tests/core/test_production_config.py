@@ -11,6 +11,7 @@ SAFE = {
     "STRIPE_SECRET_KEY": "sk_live_abc",
     "STRIPE_PUBLISHABLE_KEY": "pk_live_abc",
     "STRIPE_WEBHOOK_SECRET": "whsec_" + "s" * 32,
+    "CHANNEL_CREDENTIALS_KEY": "q" * 43 + "=",  # partner shop tokens are encrypted with it
 }
 
 
