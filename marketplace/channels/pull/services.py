@@ -63,9 +63,10 @@ def _finish(event: ChannelEvent, outcome: str) -> str:
     return outcome
 
 
-def unprocessed_events(older_than_seconds: float = 20, limit: int = 500) -> list[int]:
-    """Pushes stored but not processed (the enqueue failed, a worker died): the sweep hands them out again."""
-    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+def unprocessed_events(limit: int = 500) -> list[int]:
+    """Pushes stored but not processed (the enqueue failed, a worker died): the sweep hands them out again, once
+    they are older than a grace period in which their own task should have run."""
+    cutoff = utcnow() - timedelta(seconds=current_app.config.get("CHANNEL_PULL_EVENT_GRACE_SECONDS", 20))
     return list(db.session.scalars(select(ChannelEvent.id).where(
         ChannelEvent.processed_at.is_(None), ChannelEvent.received_at <= cutoff,
         ChannelEvent.attempts < current_app.config.get("CHANNEL_PULL_EVENT_ATTEMPTS", 20),

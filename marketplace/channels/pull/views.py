@@ -26,9 +26,20 @@ def webhook(platform: str):
     except ValidationError as error:
         return jsonify(ok=False, error=error.code, message=error.message), 400
     db.session.commit()
+    response = jsonify(ok=True, duplicate=not created)
     if created:
-        _enqueue(event.id)
-    return jsonify(ok=True, duplicate=not created)
+        _enqueue_after(response, event.id)
+    return response
+
+
+def _enqueue_after(response, event_id: int) -> None:
+    """Enqueued once the answer has gone out: with the broker down a publish can take seconds to fail, longer than
+    TikTok waits (3 s). Eager mode (tests, CLI) processes it at once."""
+    celery = current_app.extensions.get("celery")
+    if celery is None or celery.conf.task_always_eager:
+        _enqueue(event_id)
+    else:
+        response.call_on_close(lambda: _enqueue(event_id))
 
 
 def _enqueue(event_id: int) -> None:
@@ -37,5 +48,5 @@ def _enqueue(event_id: int) -> None:
 
     try:
         process_event.apply_async((event_id,), queue=QUEUE, retry=False)
-    except Exception:  # noqa: BLE001  any broker failure: answered anyway, the event waits for the sweep
-        log.warning("channel event %s stored but not enqueued; the sweep will process it", event_id, exc_info=True)
+    except Exception as error:  # noqa: BLE001  any broker failure: answered anyway, the event waits for the sweep
+        log.warning("channel event %s stored but not enqueued (%s); the sweep will process it", event_id, error)

@@ -34,26 +34,30 @@ def pull_shop(app, db, monkeypatch, make_stocked_product, shopee_sandbox, tiktok
     def make(platform: str = "shopee", stock: tuple[int, ...] = (10,), koperasi=None, rate_limit: int = 1000):
         sandbox = shopee_sandbox if platform == "shopee" else tiktok_sandbox
         product = make_stocked_product(stock=stock, koperasi=koperasi)
-        variants = list(product.variants)
-        shop = sandbox.ctl("POST", "/shops", {"name": "Koppontren Uji", "rate_limit": rate_limit})
-        models = [{"name": v.label, "sku": v.sku, "price": v.price, "stock": q}
-                  for v, q in zip(variants, stock, strict=True)]
-        remote = sandbox.ctl("POST", f"/shops/{shop['shop_id']}/products", {"name": product.name, "variants": models})
-        answer = sandbox.connect(shop["shop_id"])
-        now = utcnow()
-        tokens = Tokens(access_token=answer["access_token"], refresh_token=answer["refresh_token"],
-                        access_expires_at=now + timedelta(hours=3), refresh_expires_at=now + timedelta(days=20),
-                        shop_id=str(shop["shop_id"]), shop_cipher=answer.get("cipher", ""))
-        account = ChannelAccount(koperasi_id=product.koperasi_id, platform=platform, shop_id=str(shop["shop_id"]),
-                                 shop_name="Koppontren Uji", shop_cipher=tokens.shop_cipher,
-                                 credentials=vault.seal(tokens), access_expires_at=tokens.access_expires_at,
-                                 refresh_expires_at=tokens.refresh_expires_at,
-                                 order_watermark=now - timedelta(minutes=1))
-        _db.session.add(account)
-        _db.session.commit()
-        return PullShop(sandbox, str(shop["shop_id"]), account, variants, remote)
+        return connect_shop(sandbox, platform, product, stock, rate_limit)
 
     return make
+
+
+def connect_shop(sandbox, platform: str, product, stock: tuple[int, ...], rate_limit: int = 1000) -> PullShop:
+    """A sandbox shop selling ``product``'s variants (same SKUs), authorised for real, saved as our account."""
+    variants = list(product.variants)
+    shop = sandbox.ctl("POST", "/shops", {"name": "Koppontren Uji", "rate_limit": rate_limit})
+    models = [{"name": v.label, "sku": v.sku, "price": v.price, "stock": q}
+              for v, q in zip(variants, stock, strict=True)]
+    remote = sandbox.ctl("POST", f"/shops/{shop['shop_id']}/products", {"name": product.name, "variants": models})
+    answer = sandbox.connect(shop["shop_id"])
+    now = utcnow()
+    tokens = Tokens(access_token=answer["access_token"], refresh_token=answer["refresh_token"],
+                    access_expires_at=now + timedelta(hours=3), refresh_expires_at=now + timedelta(days=20),
+                    shop_id=str(shop["shop_id"]), shop_cipher=answer.get("cipher", ""))
+    account = ChannelAccount(koperasi_id=product.koperasi_id, platform=platform, shop_id=str(shop["shop_id"]),
+                             shop_name="Koppontren Uji", shop_cipher=tokens.shop_cipher,
+                             credentials=vault.seal(tokens), access_expires_at=tokens.access_expires_at,
+                             refresh_expires_at=tokens.refresh_expires_at, order_watermark=now - timedelta(minutes=1))
+    _db.session.add(account)
+    _db.session.commit()
+    return PullShop(sandbox, str(shop["shop_id"]), account, variants, remote)
 
 
 def place(shop: PullShop, quantities: dict[str, int], paid: bool = True) -> str:
