@@ -93,6 +93,13 @@ class Config:
     CHANNEL_LEASE_SECONDS = _env_int("CHANNEL_LEASE_SECONDS", 60)  # a killed pusher's claim runs out after this
     CHANNEL_PUSH_SWEEP_SECONDS = float(os.environ.get("CHANNEL_PUSH_SWEEP_SECONDS", "30"))
     CHANNEL_RECONCILE_SECONDS = float(os.environ.get("CHANNEL_RECONCILE_SECONDS", "3600"))
+    # Order pull (docs/sync.md): poll interval, how far back each poll re-reads, when a stored push nobody
+    # processed is handed out again, and the public URL partners sign pushes for (behind a rewriting proxy).
+    CHANNEL_PULL_POLL_SECONDS = float(os.environ.get("CHANNEL_PULL_POLL_SECONDS", "60"))
+    CHANNEL_PULL_OVERLAP_SECONDS = _env_int("CHANNEL_PULL_OVERLAP_SECONDS", 300)
+    CHANNEL_PULL_EVENT_GRACE_SECONDS = float(os.environ.get("CHANNEL_PULL_EVENT_GRACE_SECONDS", "20"))
+    CHANNEL_PULL_EVENT_ATTEMPTS = _env_int("CHANNEL_PULL_EVENT_ATTEMPTS", 20)
+    CHANNEL_WEBHOOK_BASE_URL = os.environ.get("CHANNEL_WEBHOOK_BASE_URL", "")
 
     @classmethod
     def channel_credentials_keys(cls, config: dict) -> list[bytes]:
