@@ -69,7 +69,6 @@ def wrk(url: str, duration: int, connections: int) -> dict:
 def serve(url: str, instance: Path, workers: int, page_cache: bool) -> subprocess.Popen:
     port = free_port()
     env = {**os.environ, "OPOP_CONFIG": "production", "DATABASE_URL": url, "SECRET_KEY": "bench",
-           "CHANNEL_CREDENTIALS_KEY": "B84_dKUtqAhtTCGh9VG4DcJ1nussPQEjezc329-Qpxg=",
            "MEDIA_DIR": str(instance / "media"), "OPOP_INSTANCE_DIR": str(instance),
            "PAGE_CACHE_ENABLED": "1" if page_cache else "0", "SESSION_COOKIE_SECURE": "0"}
     server = subprocess.Popen(
