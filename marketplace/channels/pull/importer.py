@@ -5,18 +5,12 @@ locked; the import that follows is one short transaction."""
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import current_app
 from sqlalchemy import select
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from marketplace.catalog.models import Variant
 from marketplace.channels import adapters
-from marketplace.channels import credentials as vault
-from marketplace.channels.adapters.base import (
-    ChannelAdapter,
-    ChannelError,
-    PartnerOrder,
-)
+from marketplace.channels.adapters.base import ChannelAdapter, ChannelError, PartnerOrder
+from marketplace.channels.client import account_client
 from marketplace.channels.models import ChannelAccount, ChannelListing
 from marketplace.extensions import db
 from marketplace.orders.models import OrderStatus
@@ -40,23 +34,12 @@ STATUS_MAP = {
 class UnknownPartnerStatus(ChannelError):
     """A state word we have no mapping for: the order is left for the next poll rather than guessed at."""
 
-def adapter_of(account: ChannelAccount) -> ChannelAdapter:
-    tokens = vault.unseal(account.credentials, access_expires_at=account.access_expires_at,
-                          refresh_expires_at=account.refresh_expires_at, shop_id=account.shop_id,
-                          shop_name=account.shop_name, shop_cipher=account.shop_cipher)
-    return adapters.adapter_for(account.platform, tokens)
-
 def call_partner(account: ChannelAccount, call: Callable[[ChannelAdapter], T]) -> T:
-    """One partner call with the shared retry policy: 429, 5xx and timeouts are retried with jittered exponential
-    backoff; an auth error is not (the account's refresh belongs to the push half, which owns the tokens)."""
-    config = current_app.config
-    adapter = adapter_of(account)
-    retrying = Retrying(
-        retry=retry_if_exception(lambda error: isinstance(error, ChannelError) and error.retryable),
-        wait=wait_random_exponential(multiplier=config.get("CHANNEL_RETRY_WAIT", 0.5),
-                                     max=config.get("CHANNEL_RETRY_WAIT_MAX", 8)),
-        stop=stop_after_attempt(config.get("CHANNEL_PUSH_ATTEMPTS", 6)), reraise=True)
-    return retrying(call, adapter)
+    """Every pull call goes through the channels client: the shop's shared call budget, tokens refreshed ahead of
+    expiry and once on refusal, jittered retries on 429/5xx/timeouts, an account marked expired when its
+    authorisation is gone."""
+    return account_client(account).call(call)
+
 
 def fetch_orders(account: ChannelAccount, order_ids: list[str]) -> list[PartnerOrder]:
     """Details in the platform's batch size; no database lock is held while this runs."""

@@ -5,7 +5,7 @@ import logging
 from flask import Blueprint, current_app, jsonify, request
 
 from marketplace.channels.pull import webhooks
-from marketplace.core.errors import NotFound, PermissionDenied, ValidationError
+from marketplace.core.errors import NotFound, ValidationError
 from marketplace.extensions import csrf, db
 
 bp = Blueprint("channels_pull", __name__)
@@ -21,7 +21,7 @@ def webhook(platform: str):
         event, created = webhooks.receive_push(platform, request.get_data(), dict(request.headers), url)
     except NotFound as error:
         return jsonify(ok=False, error=error.code, message=error.message), 404
-    except PermissionDenied as error:
+    except webhooks.BadSignature as error:
         return jsonify(ok=False, error=error.code, message=error.message), 401
     except ValidationError as error:
         return jsonify(ok=False, error=error.code, message=error.message), 400

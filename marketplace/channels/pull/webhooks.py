@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.channels import adapters
 from marketplace.channels.models import ChannelAccount
 from marketplace.channels.pull.models import ChannelEvent
-from marketplace.core.errors import NotFound, PermissionDenied, ValidationError
+from marketplace.core.errors import DomainError, NotFound, ValidationError
 from marketplace.extensions import db
 
 ORDER_EVENT_KINDS = {"shopee": "3", "tiktok": "1"}  # Shopee push code 3, TikTok type 1: order status changed
 
 
-class BadSignature(PermissionDenied):
+class BadSignature(DomainError):
     code = "bad_signature"
 
 
