@@ -4,11 +4,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.channels.pull import cli
     from marketplace.channels.pull.views import bp
     from marketplace.core.background import register_tasks
     from marketplace.outbox.services import subscribe
 
     app.register_blueprint(bp)
+    cli.init_app(app)
     subscribe(app, "partner_order.rejected", _cancel_rejected)
     every = float(app.config.get("CHANNEL_PULL_POLL_SECONDS", 60))
     register_tasks(app, "marketplace.channels.pull.tasks", {
