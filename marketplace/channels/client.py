@@ -55,6 +55,15 @@ class AccountClient:
         self.calls = 0
         self._adapter: ChannelAdapter | None = None
 
+    def _before_call(self) -> None:
+        call_budget().acquire(f"{self.platform}:{self.account_id}", self.per_second)
+        self.calls += 1
+
+    def _adapter_for(self, tokens: Tokens) -> ChannelAdapter:
+        adapter = adapter_for(self.platform, tokens)
+        adapter.before_call = self._before_call
+        return adapter
+
     def _account(self) -> ChannelAccount:
         return db.session.scalar(select(ChannelAccount).where(ChannelAccount.id == self.account_id)
                                  .execution_options(populate_existing=True))
@@ -80,7 +89,7 @@ class AccountClient:
         if account.access_expires_at is not None and account.access_expires_at - self.margin <= utcnow():
             return self.refresh(stale_token=None)
         if self._adapter is None or self._adapter.tokens.access_token != self.tokens_of(account).access_token:
-            self._adapter = adapter_for(self.platform, self.tokens_of(account))
+            self._adapter = self._adapter_for(self.tokens_of(account))
         return self._adapter
 
     def refresh(self, stale_token: str | None) -> ChannelAdapter:
@@ -102,9 +111,9 @@ class AccountClient:
             fresh_enough = account.access_expires_at is None or account.access_expires_at - self.margin > utcnow()
             if (stale_token is None and fresh_enough) or (stale_token is not None and
                                                           current.access_token != stale_token):
-                self._adapter = adapter_for(self.platform, current)
+                self._adapter = self._adapter_for(current)
                 return self._adapter
-            adapter = adapter_for(self.platform, current)
+            adapter = self._adapter_for(current)
             try:
                 tokens = self._with_retries(adapter.refresh)
             except ChannelAuthRevoked as error:
@@ -114,7 +123,7 @@ class AccountClient:
             account = self._account()
             store_tokens(account, tokens)
             db.session.commit()
-            self._adapter = adapter_for(self.platform, tokens)
+            self._adapter = self._adapter_for(tokens)
             return self._adapter
         finally:
             leases.release(self.account_id, "refresh", holder)
@@ -127,8 +136,6 @@ class AccountClient:
             with attempt:
                 if self.guard is not None:
                     self.guard()
-                call_budget().acquire(f"{self.platform}:{self.account_id}", self.per_second)
-                self.calls += 1
                 return fn()
         raise AssertionError("unreachable")
 

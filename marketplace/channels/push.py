@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from marketplace.channels import leases
 from marketplace.channels.adapters.base import (
@@ -93,10 +93,51 @@ def push_account(account_id: int) -> PushSummary:
             return summary
 
 
-def _mark_done(listings: list[ChannelListing], seen: dict[int, int]) -> None:
-    for listing in listings:
-        if seen[listing.id] > listing.push_done:
-            listing.push_done = seen[listing.id]
+@dataclass(frozen=True)
+class Pending:
+    """A dirty listing as read under the lease: plain values, so that the commits between calls (which expire
+    ORM objects) cost no reloads."""
+
+    id: int
+    item_id: str
+    model_id: str
+    seen: int  # push_requested when read: push_done is set to this once its value is out
+    value: int
+
+    @property
+    def update(self) -> StockUpdate:
+        return StockUpdate(item_id=self.item_id, model_id=self.model_id, quantity=self.value)
+
+
+def _set_done(done: dict[int, int]) -> None:
+    if done:
+        db.session.execute(update(ChannelListing), [{"id": i, "push_done": seen} for i, seen in done.items()])
+
+
+def _read_page(account_id: int, held_back: set[int], summary: PushSummary) -> list[Pending] | None:
+    """The next dirty listings with the values they should show now; the others of the page marked done."""
+    table = ChannelListing.__table__
+    query = (select(table).where(table.c.account_id == account_id, table.c.push_requested > table.c.push_done)
+             .order_by(table.c.id).limit(PAGE))
+    if held_back:
+        query = query.where(table.c.id.not_in(held_back))
+    listings = db.session.execute(query).all()  # rows, not entities: nothing to expire or reload later
+    if not listings:
+        return None
+    account = db.session.get(ChannelAccount, account_id)
+    linked = (MatchState.AUTO, MatchState.MANUAL)
+    active = [listing for listing in listings if account.push_enabled and listing.push_enabled
+              and listing.match_state in linked and (listing.variant_id or listing.bundle_id)
+              and not listing.remote_missing]
+    values = target_values(active, account)
+    pending = [Pending(listing.id, listing.item_id, listing.model_id, listing.push_requested, values[listing.id])
+               for listing in active if listing.last_pushed_value != values[listing.id] or listing.error_code]
+    sending = {p.id for p in pending}
+    skipped = {listing.id: listing.push_requested for listing in listings if listing.id not in sending}
+    summary.unchanged += sum(1 for listing in active if listing.id not in sending)
+    _set_done(skipped)
+    db.session.commit()
+    return pending
 
 
 def _drain(account_id: int, holder: str, summary: PushSummary, held_back: set[int]) -> None:
@@ -113,76 +154,57 @@ def _drain(account_id: int, holder: str, summary: PushSummary, held_back: set[in
         return
     client = account_client(account, guard=guard)
     try:
-        while True:
-            query = (select(ChannelListing).where(ChannelListing.account_id == account_id,
-                                                  ChannelListing.push_requested > ChannelListing.push_done)
-                     .order_by(ChannelListing.id).limit(PAGE).execution_options(populate_existing=True))
-            if held_back:
-                query = query.where(ChannelListing.id.not_in(held_back))
-            listings = list(db.session.scalars(query))
-            if not listings:
-                return
-            seen = {listing.id: listing.push_requested for listing in listings}
-            account = db.session.get(ChannelAccount, account_id)
-            active = [listing for listing in listings if account.push_enabled and listing.push_enabled
-                      and listing.is_linked and not listing.remote_missing]
-            _mark_done([listing for listing in listings if listing not in active], seen)
-            values = target_values(active, account)
-            to_send = [listing for listing in active if listing.last_pushed_value != values[listing.id]
-                       or listing.error_code]
-            unchanged = [listing for listing in active if listing not in to_send]
-            _mark_done(unchanged, seen)
-            summary.unchanged += len(unchanged)
-            db.session.commit()
-            for batch in _batches(client, to_send):
-                _push_batch(client, account_id, batch, values, seen, summary, held_back)
+        while (pending := _read_page(account_id, held_back, summary)) is not None:
+            for batch in _batches(client, pending):
+                _push_batch(client, account_id, batch, summary, held_back)
     except (AccountUnavailable, ChannelAuthRevoked, LeaseLost) as error:
         summary.errors.append(error.message)
     finally:
         summary.calls += client.calls
 
 
-def _batches(client, listings: list[ChannelListing]) -> list[list[ChannelListing]]:
+def _batches(client, pending: list[Pending]) -> list[list[Pending]]:
     adapter = client.adapter()
-    groups: dict[str, list[ChannelListing]] = {}
-    for listing in listings:
-        groups.setdefault(adapter.batch_key(_update(listing, 0).ref), []).append(listing)
+    groups: dict[str, list[Pending]] = {}
+    for item in pending:
+        groups.setdefault(adapter.batch_key(item.update.ref), []).append(item)
     size = adapter.max_stock_batch
     return [group[i:i + size] for group in groups.values() for i in range(0, len(group), size)]
 
 
-def _update(listing: ChannelListing, quantity: int) -> StockUpdate:
-    return StockUpdate(item_id=listing.item_id, model_id=listing.model_id, quantity=quantity)
-
-
-def _push_batch(client, account_id: int, batch: list[ChannelListing], values: dict[int, int], seen: dict[int, int],
-                summary: PushSummary, held_back: set[int]) -> None:
-    updates = [_update(listing, values[listing.id]) for listing in batch]
+def _push_batch(client, account_id: int, batch: list[Pending], summary: PushSummary, held_back: set[int]) -> None:
+    updates = [item.update for item in batch]
     try:
         results = client.call(lambda adapter: adapter.update_stock(updates))
     except (AccountUnavailable, ChannelAuthRevoked, LeaseLost):
         raise
     except ChannelError as error:  # retries exhausted or refused as a whole: recorded, left dirty for later
         results = [StockResult(u.ref, False, error.code or type(error).__name__, error.message) for u in updates]
-        held_back.update(listing.id for listing in batch)
     now = utcnow()
-    for listing, update_, result in zip(batch, updates, results, strict=True):
-        db.session.add(ChannelSyncLog(account_id=account_id, listing_id=listing.id, kind=SyncKind.PUSH,
-                                      value=update_.quantity, ok=result.ok, code=result.code[:64],
-                                      message=result.message[:500], created_at=now))
+    logs, changes, done = [], [], {}
+    for item, result in zip(batch, results, strict=True):
+        logs.append({"account_id": account_id, "listing_id": item.id, "kind": SyncKind.PUSH, "value": item.value,
+                     "expected": None, "ok": result.ok, "code": result.code[:64], "message": result.message[:500],
+                     "created_at": now})
         if result.ok:
-            listing.last_pushed_value, listing.last_pushed_at = update_.quantity, now
-            listing.error_code, listing.error_message, listing.error_at = "", "", None
+            changes.append({"id": item.id, "last_pushed_value": item.value, "last_pushed_at": now,
+                            "error_code": "", "error_message": "", "error_at": None})
             summary.pushed += 1
         else:
-            listing.error_code, listing.error_message, listing.error_at = (result.code or "failed")[:64], \
-                result.message[:500], now
-            listing.remote_missing = listing.remote_missing or result.missing
+            change = {"id": item.id, "error_code": (result.code or "failed")[:64],
+                      "error_message": result.message[:500], "error_at": now}
+            if result.missing:
+                change["remote_missing"] = True
+            changes.append(change)
             summary.failed += 1
         if result.ok or result.missing:
-            _mark_done([listing], seen)
+            done[item.id] = item.seen
         else:
-            held_back.add(listing.id)
+            held_back.add(item.id)
+    db.session.execute(insert(ChannelSyncLog), logs)
+    for keys in {tuple(sorted(c)) for c in changes}:  # one executemany per shape of change
+        db.session.execute(update(ChannelListing), [c for c in changes if tuple(sorted(c)) == keys])
+    _set_done(done)
     db.session.execute(update(ChannelAccount).where(ChannelAccount.id == account_id).values(last_push_at=now))
     db.session.commit()
 

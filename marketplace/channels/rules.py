@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.catalog.models import Product, ProductStatus, Variant
 from marketplace.catalog.services import publish_blockers
-from marketplace.channels.models import ChannelAccount, ChannelBundleComponent, ChannelListing, ShareKind
+from marketplace.channels.models import ChannelAccount, ChannelBundleComponent, ShareKind
 from marketplace.extensions import db
 from marketplace.inventory.queries import available_by_variant
 
@@ -34,7 +34,8 @@ class Rule:
         return min(units, MAX_PARTNER_STOCK)
 
 
-def rule_for(listing: ChannelListing, account: ChannelAccount) -> Rule:
+def rule_for(listing, account: ChannelAccount) -> Rule:
+    """``listing``: a ChannelListing or a row of its table (the pusher reads rows)."""
     reserve = listing.reserve if listing.reserve is not None else account.reserve
     if listing.share_kind is not None:
         return Rule(reserve, ShareKind(listing.share_kind), listing.share_value or 0)
@@ -50,7 +51,7 @@ def _sellable(product_ids: set[int]) -> set[int]:
     return {p.id for p in products if p.status != ProductStatus.ARCHIVED and not publish_blockers(p)}
 
 
-def available_for(listings: list[ChannelListing]) -> dict[int, int]:
+def available_for(listings: list) -> dict[int, int]:
     """Units available for each linked listing (listing id → units), before its rule."""
     components: dict[int, list[tuple[int, int]]] = defaultdict(list)
     bundle_ids = {listing.bundle_id for listing in listings if listing.bundle_id is not None}
@@ -79,7 +80,7 @@ def available_for(listings: list[ChannelListing]) -> dict[int, int]:
     return result
 
 
-def target_values(listings: list[ChannelListing], account: ChannelAccount) -> dict[int, int]:
+def target_values(listings: list, account: ChannelAccount) -> dict[int, int]:
     """What each linked listing should show on the partner now."""
     available = available_for(listings)
     return {listing.id: rule_for(listing, account).apply(available[listing.id]) for listing in listings

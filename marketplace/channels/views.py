@@ -2,7 +2,10 @@
 connect flow, listings with match state, the per-listing sync log, and the actions on errors (reconnect,
 re-match, retry). Another koperasi's account or listing ids answer 404."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,12 +16,36 @@ from marketplace.channels.forms import AccountRuleForm, ActionForm, ListingRuleF
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.koperasi.models import Koperasi
-from marketplace.koperasi.services import membership_for
-from marketplace.seller.access import AREA_ROLES, seller_view
-from marketplace.seller.blueprint import _dashboard_globals
+from marketplace.koperasi.roles import AREA_ROLES, can, role_label
+from marketplace.koperasi.services import membership_for, memberships_of
 
 bp = Blueprint("channels", __name__)
-bp.context_processor(_dashboard_globals)
+AREA = "channels"
+
+
+def channels_view(view: Callable) -> Callable:
+    """The dashboard's access rule (koperasi.roles) for the channels area: the view gets the checked membership
+    instead of the slug; a koperasi the user is not in, or a role without the area, is a 404."""
+
+    @wraps(view)
+    def wrapper(slug: str, **kwargs):
+        membership = membership_for(current_user, slug, set(AREA_ROLES[AREA]))
+        g.membership = membership
+        return view(membership, **kwargs)
+
+    wrapper.seller_area = AREA
+    return wrapper
+
+
+@bp.context_processor
+def _dashboard_globals():
+    """What the dashboard layout (templates/seller/_layout.html) needs around these pages."""
+    membership = g.get("membership")
+    if membership is None:
+        return {"role_label": role_label}
+    others = [m for m in memberships_of(current_user) if m.koperasi_id != membership.koperasi_id]
+    return {"membership": membership, "koperasi": membership.koperasi, "can": lambda area: can(membership, area),
+            "other_memberships": others, "role_label": role_label}
 
 
 @bp.before_request
@@ -44,14 +71,14 @@ def _done(error: DomainError | None, success: str) -> None:
 
 
 @bp.get("/seller/<slug>/kanal/")
-@seller_view("channels")
+@channels_view
 def accounts(membership):
     return render_template("channels/accounts.html", accounts=services.accounts_of(membership.koperasi_id),
                            platforms=platforms(), platform_label=services.platform_label, form=ActionForm())
 
 
 @bp.post("/seller/<slug>/kanal/hubungkan/<platform>")
-@seller_view("channels")
+@channels_view
 def connect(membership, platform: str):
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -83,7 +110,7 @@ def callback(platform: str):
 
 
 @bp.get("/seller/<slug>/kanal/<int:account_id>")
-@seller_view("channels")
+@channels_view
 def account(membership, account_id: int):
     found = services.account_of(membership.koperasi_id, account_id)
     state = request.args.get("status", "semua")
@@ -96,7 +123,7 @@ def account(membership, account_id: int):
 
 
 @bp.post("/seller/<slug>/kanal/<int:account_id>/aturan")
-@seller_view("channels")
+@channels_view
 def account_rule(membership, account_id: int):
     found = services.account_of(membership.koperasi_id, account_id)
     form = AccountRuleForm()
@@ -123,7 +150,7 @@ _ACTIONS = {
 
 
 @bp.post("/seller/<slug>/kanal/<int:account_id>/<action>")
-@seller_view("channels")
+@channels_view
 def account_action(membership, account_id: int, action: str):
     found = services.account_of(membership.koperasi_id, account_id)
     if not ActionForm().validate_on_submit():
@@ -141,7 +168,7 @@ def account_action(membership, account_id: int, action: str):
 
 
 @bp.get("/seller/<slug>/kanal/listing/<int:listing_id>")
-@seller_view("channels")
+@channels_view
 def listing(membership, listing_id: int):
     found = services.listing_of(membership.koperasi_id, listing_id)
     rule = ListingRuleForm(formdata=None, obj=found)
@@ -155,7 +182,7 @@ def listing(membership, listing_id: int):
 
 
 @bp.post("/seller/<slug>/kanal/listing/<int:listing_id>/cocokkan")
-@seller_view("channels")
+@channels_view
 def match(membership, listing_id: int):
     found = services.listing_of(membership.koperasi_id, listing_id)
     form = MatchForm()
@@ -176,7 +203,7 @@ def match(membership, listing_id: int):
 
 
 @bp.post("/seller/<slug>/kanal/listing/<int:listing_id>/aturan")
-@seller_view("channels")
+@channels_view
 def listing_rule(membership, listing_id: int):
     found = services.listing_of(membership.koperasi_id, listing_id)
     form = ListingRuleForm()
@@ -197,7 +224,7 @@ def listing_rule(membership, listing_id: int):
 
 
 @bp.post("/seller/<slug>/kanal/listing/<int:listing_id>/coba-lagi")
-@seller_view("channels")
+@channels_view
 def retry(membership, listing_id: int):
     found = services.listing_of(membership.koperasi_id, listing_id)
     if not ActionForm().validate_on_submit():

@@ -8,7 +8,7 @@ respect a rate limit and never retry (``channels.client`` does that around them,
 import hashlib
 import hmac
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -165,6 +165,8 @@ class ChannelAdapter(ABC):
         self.settings = settings
         self.tokens = tokens
         self.http = http or requests.Session()
+        # Called before every HTTP request (the caller's rate limit: a listing read is many requests).
+        self.before_call: Callable[[], None] | None = None
 
     # --- authorisation -------------------------------------------------------------------------------------
     @abstractmethod
@@ -227,6 +229,8 @@ class ChannelAdapter(ABC):
         return self.tokens
 
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
+        if self.before_call is not None:
+            self.before_call()
         try:
             return self.http.request(method, url, timeout=self.settings.timeout, allow_redirects=False, **kwargs)
         except requests.Timeout as error:
