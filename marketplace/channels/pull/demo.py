@@ -76,9 +76,11 @@ def _approve(http: requests.Session, authorise_url: str, shop_id: str) -> dict:
     return dict(parse_qsl(urlsplit(location).query))
 
 
-def connect_demo(app_url: str, wait: float = 60.0) -> list[str]:
-    """Returns one line per platform saying what was done."""
-    koperasi = db.session.scalar(select(Koperasi).order_by(Koperasi.id).limit(1))
+def connect_demo(app_url: str, wait: float = 60.0, koperasi_id: int | None = None) -> list[str]:
+    """Returns one line per platform saying what was done. The koperasi is the first one unless given (the same
+    one `flask demo sandbox` seeds)."""
+    query = select(Koperasi).order_by(Koperasi.id).limit(1)
+    koperasi = db.session.scalar(query.where(Koperasi.id == koperasi_id) if koperasi_id else query)
     if koperasi is None:
         raise DemoConnectFailed("no koperasi yet: run `flask demo seed` first")
     owner = db.session.scalar(select(Membership).where(Membership.koperasi_id == koperasi.id,
