@@ -3,6 +3,7 @@ since its watermark (minus an overlap) so that a push the platform lost, or one 
 Both paths end in the same idempotent import, so an order seen by both is imported once."""
 
 import calendar
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,14 +11,17 @@ from flask import current_app
 from sqlalchemy import select
 
 from marketplace.channels import adapters
-from marketplace.channels.adapters.base import ChannelRejected
+from marketplace.channels.adapters.base import ChannelError, ChannelRejected
 from marketplace.channels.models import AccountStatus, ChannelAccount
 from marketplace.channels.pull.importer import call_partner, fetch_orders, import_remote
 from marketplace.channels.pull.models import ChannelEvent
-from marketplace.channels.pull.webhooks import is_order_event
+from marketplace.channels.pull.webhooks import ORDER_EVENT_KINDS, is_order_event
+from marketplace.core.errors import DomainError
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.orders.models import PartnerOrder
+
+log = logging.getLogger(__name__)
 
 
 def _unix(moment: datetime) -> int:
@@ -125,9 +129,42 @@ def import_batch(account_id: int, order_ids: list[str]) -> int:
         return 0
     changed = 0
     for remote in fetch_orders(account, order_ids):
-        result = import_remote(account, remote)
+        try:
+            with db.session.begin_nested():
+                result = import_remote(account, remote)
+        except (DomainError, ChannelError) as error:
+            _park(account, remote.order_id, remote.update_time, error)
+            continue
         changed += int(result.created or result.changed)
     return changed
+
+
+def _park(account: ChannelAccount, order_id: str, update_time: int, error: Exception) -> None:
+    """One order that cannot be imported (a state word we do not know, bad partner data) must not hold back the
+    poll's watermark for every other order: it becomes a stored event that the sweep retries, visible with its
+    reason, up to ``CHANNEL_PULL_EVENT_ATTEMPTS`` times."""
+    log.warning("partner order %s/%s not imported: %s", account.platform, order_id, error)
+    key = f"poll:{order_id}:{update_time}"
+    if db.session.scalar(select(ChannelEvent.id).where(ChannelEvent.platform == str(account.platform),
+                                                       ChannelEvent.dedupe_key == key)) is None:
+        db.session.add(ChannelEvent(platform=str(account.platform), dedupe_key=key, account_id=account.id,
+                                    shop_id=account.shop_id, kind=ORDER_EVENT_KINDS[str(account.platform)],
+                                    external_order_id=order_id, body="{}", attempts=1,
+                                    outcome=f"poll: {error}"[:300]))
+        db.session.flush()
+
+
+def note_failure(event_id: int, error: Exception, *, final: bool) -> None:
+    """Called after a failed attempt was rolled back: the attempt counts (the sweep stops after the limit), and a
+    refusal that retrying cannot change (bad partner data) closes the event with its reason."""
+    event = db.session.get(ChannelEvent, event_id)
+    if event is None or event.processed_at is not None:
+        return
+    event.attempts += 1
+    event.outcome = f"{type(error).__name__}: {error}"[:300]
+    if final:
+        event.processed_at = utcnow()
+    db.session.flush()
 
 
 def advance_watermark(account_id: int, until: datetime) -> None:

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from marketplace.channels.adapters.base import ChannelError
 from marketplace.channels.pull import services
+from marketplace.core.errors import DomainError
 from marketplace.extensions import db
 
 QUEUE = "channel.pull"
@@ -18,11 +19,13 @@ class PartnerBusy(Exception):
 def process_event(event_id: int) -> str:
     try:
         outcome = services.process_event(event_id)
-    except ChannelError as error:
+    except (ChannelError, DomainError) as error:
         db.session.rollback()
-        if error.retryable:
+        services.note_failure(event_id, error, final=isinstance(error, DomainError))
+        db.session.commit()
+        if isinstance(error, ChannelError) and error.retryable:
             raise PartnerBusy(str(error)) from error
-        return f"left for the sweep: {error}"
+        return f"not imported: {error}"
     db.session.commit()
     return outcome
 

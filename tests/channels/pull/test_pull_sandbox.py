@@ -121,3 +121,24 @@ def test_unknown_sku_on_the_partner_is_kept_and_flagged(db, pull_shop):
     imported = partner_orders(db)[order_id]
     assert imported.flag == "unknown_sku" and imported.unmatched[0]["sku"] == "SARUNG-TIDAK-ADA"
     assert available(shop.variants[0]) == 4
+
+
+def test_an_order_we_cannot_read_does_not_hold_back_the_others(app, db, pull_shop, monkeypatch):
+    from marketplace.channels.models import ChannelAccount
+    from marketplace.channels.pull.importer import STATUS_MAP
+
+    shop = pull_shop("shopee", stock=(10,))
+    sku = shop.variants[0].sku
+    unpaid = place(shop, {sku: 1}, paid=False)
+    paid = place(shop, {sku: 2})
+    watermark = shop.account.order_watermark
+    with monkeypatch.context() as patch:
+        patch.delitem(STATUS_MAP["shopee"], "READY_TO_SHIP")  # as if the platform invented a new state word
+        tasks.poll_account(shop.account.id)
+    assert list(partner_orders(db)) == [unpaid]
+    assert db.session.get(ChannelAccount, shop.account.id).order_watermark > watermark
+    parked = db.session.scalar(select(ChannelEvent).where(ChannelEvent.external_order_id == paid))
+    assert parked.processed_at is None and "READY_TO_SHIP" in parked.outcome
+    monkeypatch.setitem(app.config, "CHANNEL_PULL_EVENT_GRACE_SECONDS", 0)
+    tasks.sweep()  # the state word is known again (a deploy): the sweep imports it
+    assert sorted(partner_orders(db)) == sorted([unpaid, paid]) and available(shop.variants[0]) == 7
