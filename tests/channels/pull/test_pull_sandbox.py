@@ -142,3 +142,37 @@ def test_an_order_we_cannot_read_does_not_hold_back_the_others(app, db, pull_sho
     monkeypatch.setitem(app.config, "CHANNEL_PULL_EVENT_GRACE_SECONDS", 0)
     tasks.sweep()  # the state word is known again (a deploy): the sweep imports it
     assert sorted(partner_orders(db)) == sorted([unpaid, paid]) and available(shop.variants[0]) == 7
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_after_reconnecting_the_orders_missed_meanwhile_arrive_once(platform, client, db, pull_shop, receiver):
+    from datetime import timedelta
+
+    from marketplace.channels import services as channels
+    from marketplace.channels.adapters.base import Tokens
+    from marketplace.channels.expiry import mark_account_expired
+    from marketplace.core.timeutil import utcnow
+
+    shop = pull_shop(platform, stock=(10,))
+    sku = shop.variants[0].sku
+    before = place(shop, {sku: 1})
+    tasks.poll_account(shop.account.id)
+    shop.sandbox.ctl("POST", f"/shops/{shop.shop_id}/revoke")
+    mark_account_expired(shop.account, "revoked")
+    db.session.commit()
+    missed = [place(shop, {sku: 2}) for _ in range(2)]
+    for push in receiver.wait_for(3)[1:]:
+        assert replay(client, push) == 200  # stored, not imported while the shop is disconnected
+    tasks.poll_account(shop.account.id)
+    assert list(partner_orders(db)) == [before]
+    answer = shop.sandbox.connect(int(shop.shop_id) if platform == "shopee" else shop.shop_id)  # reconnecting
+    now = utcnow()
+    tokens = Tokens(access_token=answer["access_token"], refresh_token=answer["refresh_token"],
+                    access_expires_at=now + timedelta(hours=3), refresh_expires_at=now + timedelta(days=20),
+                    shop_id=shop.shop_id, shop_cipher=answer.get("cipher", ""))
+    channels.link_account(shop.account.koperasi, platform, tokens)
+    db.session.commit()
+    tasks.poll_account(shop.account.id)
+    tasks.poll_account(shop.account.id)
+    assert sorted(partner_orders(db)) == sorted([before, *missed])
+    assert available(shop.variants[0]) == 5 and ledger_mismatches() == []
