@@ -91,16 +91,15 @@ class PollPlan:
 
 def plan_poll(account_id: int, now: datetime | None = None) -> PollPlan | None:
     """Lists (network only, no lock) every order updated in [watermark − overlap, now], window by window within
-    the platform's limit (Shopee: 15 days) and page by page. A new account starts at its first poll: orders from
-    before the shop was connected were already counted in its stock."""
+    the platform's limit (Shopee: 15 days) and page by page. A new account starts from its connection: orders from
+    before it were already counted in the koperasi's stock."""
     now = now or utcnow()
     account = db.session.get(ChannelAccount, account_id)
     if not _active(account):
         return None
-    if account.order_watermark is None:
-        account.order_watermark = now
+    if account.order_watermark is None:  # never polled: everything since the shop was connected
+        account.order_watermark = min(account.created_at or now, now)
         db.session.flush()
-        return PollPlan(account_id, [], now)
     overlap = timedelta(seconds=current_app.config.get("CHANNEL_PULL_OVERLAP_SECONDS", 300))
     adapter_cls = adapters.ADAPTERS[str(account.platform)][0]
     window = timedelta(days=adapter_cls.max_order_window_days) - timedelta(minutes=1)
