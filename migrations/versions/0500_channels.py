@@ -1,7 +1,7 @@
 """channels: partner accounts, listings, bundles, sync log, drift reports, leases
 
 Revision ID: 0500
-Revises: 0301
+Revises: 0800
 Create Date: 2026-12-04 15:07:48.350467
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0500'
-down_revision = '0301'
+down_revision = '0800'
 branch_labels = None
 depends_on = None
 
