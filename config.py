@@ -95,6 +95,13 @@ class Config:
     CHANNEL_LEASE_SECONDS = _env_int("CHANNEL_LEASE_SECONDS", 60)  # a killed pusher's claim runs out after this
     CHANNEL_PUSH_SWEEP_SECONDS = float(os.environ.get("CHANNEL_PUSH_SWEEP_SECONDS", "30"))
     CHANNEL_RECONCILE_SECONDS = float(os.environ.get("CHANNEL_RECONCILE_SECONDS", "3600"))
+    # Order pull (docs/sync.md): poll interval, how far back each poll re-reads, when a stored push nobody
+    # processed is handed out again, and the public URL partners sign pushes for (behind a rewriting proxy).
+    CHANNEL_PULL_POLL_SECONDS = float(os.environ.get("CHANNEL_PULL_POLL_SECONDS", "60"))
+    CHANNEL_PULL_OVERLAP_SECONDS = _env_int("CHANNEL_PULL_OVERLAP_SECONDS", 300)
+    CHANNEL_PULL_EVENT_GRACE_SECONDS = float(os.environ.get("CHANNEL_PULL_EVENT_GRACE_SECONDS", "20"))
+    CHANNEL_PULL_EVENT_ATTEMPTS = _env_int("CHANNEL_PULL_EVENT_ATTEMPTS", 20)
+    CHANNEL_WEBHOOK_BASE_URL = os.environ.get("CHANNEL_WEBHOOK_BASE_URL", "")
 
     @classmethod
     def channel_credentials_keys(cls, config: dict) -> list[bytes]:
@@ -121,9 +128,9 @@ class ProductionConfig(Config):
         mode (an interactive debugger is remote code execution). Staging on Stripe's test mode must say so with
         ALLOW_TEST_PAYMENTS=1."""
         env = os.environ
-        problems = [f"{name} is not set" for name in ("SECRET_KEY", "DATABASE_URL", "STRIPE_SECRET_KEY",
-                                                       "STRIPE_WEBHOOK_SECRET", "CHANNEL_CREDENTIALS_KEY")
-                    if not env.get(name)]
+        required = ("SECRET_KEY", "DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
+                    "CHANNEL_CREDENTIALS_KEY")
+        problems = [f"{name} is not set" for name in required if not env.get(name)]
         secret = env.get("SECRET_KEY", "")
         if secret and (secret == DEV_SECRET_KEY or len(secret) < 32):
             problems.append("SECRET_KEY must be a random value of at least 32 characters")

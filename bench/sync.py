@@ -6,7 +6,8 @@
     ``--changes`` changes made one after another (commit → outbox dispatch → push task → partner call);
 (b) time to push ``--listings`` listings to a sandbox shop limited to ``--rate`` calls/s, beside the lower bound
     that limit sets (calls needed / rate), on Shopee (50 models per call) and TikTok Shop (100 SKUs per call).
-Part (c), partner orders imported per second, belongs to the order pull (the sync-pull half).
+(c) partner orders imported per second with 4 worker processes, by pushes and by the poller
+    (``bench/sync_orders.py``, ``--orders``, ``--pull-rate``).
 Needs PostgreSQL (BENCH_POSTGRES_URL) and Redis (BENCH_REDIS_URL) on this machine.
 """
 
@@ -232,6 +233,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes (-c 4 each)")
     parser.add_argument("--skip-a", action="store_true")
     parser.add_argument("--skip-b", action="store_true")
+    parser.add_argument("--skip-c", action="store_true")
+    parser.add_argument("--orders", type=int, default=1000, help="(c) partner orders per path")
+    parser.add_argument("--pull-rate", type=float, default=1000.0, help="(c) the shop's call budget, calls/s")
     args = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -256,6 +260,10 @@ def main() -> None:
                 if not args.skip_b:
                     part_b(sandboxes["tiktok"], args.listings, args.rate, "9120000000202")
                     part_b(sandboxes["shopee"], args.listings, args.rate, "9120000000303")
+                if not args.skip_c:
+                    from bench.sync_orders import part_c
+
+                    part_c(sandboxes["shopee"], settings, work / "instance", args.orders, 4, args.pull_rate)
         finally:
             for worker in workers:
                 os.killpg(worker.pid, signal.SIGKILL)

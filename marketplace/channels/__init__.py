@@ -5,6 +5,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.channels import pull
     from marketplace.channels.events import on_product_changed, on_stock_changed
     from marketplace.channels.views import bp
     from marketplace.core.background import register_tasks
@@ -13,6 +14,7 @@ def init_app(app: Flask) -> None:
     subscribe(app, "stock.changed", on_stock_changed)
     subscribe(app, "product.changed", on_product_changed)
     app.register_blueprint(bp)
+    pull.init_app(app)
     register_tasks(app, "marketplace.channels.tasks", {
         "channels-push-sweep": {"task": "channels.push_sweep", "schedule": app.config["CHANNEL_PUSH_SWEEP_SECONDS"],
                                 "options": {"queue": "channel.push"}},
