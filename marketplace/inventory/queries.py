@@ -1,9 +1,9 @@
 """Read side of inventory: what a buyer can still buy. Used by the storefront, search, channels and the seller
-dashboard. ``availability`` is the one formula; everything that shows or compares availability reads it."""
+dashboard. ``free_stock`` is the one formula; everything that shows or compares availability reads it."""
 
 from datetime import datetime
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.sql import ColumnElement, Subquery
 
 from marketplace.catalog.models import Variant
@@ -12,36 +12,37 @@ from marketplace.extensions import db
 from marketplace.inventory.models import Reservation, Stock, StockMovement, Warehouse
 
 
-def availability(condition: ColumnElement[bool], now: datetime | None = None,
-                 exclude_token: str | None = None) -> Subquery:
-    """``variant_id``, ``product_id``, ``available`` for the active variants that have stock rows matching
-    ``condition`` (on ``Variant``, ``Stock`` or ``Warehouse``): per stock row in an active warehouse, on hand −
-    promised to orders − live checkout holds, never below zero, summed per variant. ``exclude_token``: a
-    checkout's own holds do not count against it."""
+def free_stock(condition: ColumnElement[bool] | None = None, now: datetime | None = None,
+               exclude_token: str | None = None) -> Subquery:
+    """The one availability formula, per stock row (``stock_id``, ``variant_id``, ``free``): in an active
+    warehouse, on hand − promised to orders − live checkout holds, never below zero. A variant's availability is
+    the sum of its rows' ``free`` while the variant is active. ``condition`` (on ``Stock`` or ``Warehouse``)
+    narrows the rows; ``exclude_token``: a checkout's own holds do not count against it."""
     held_query = (select(Reservation.stock_id, func.sum(Reservation.quantity).label("held"))
                   .where(Reservation.expires_at > (now or utcnow())))
     if exclude_token:
         held_query = held_query.where(Reservation.checkout_token != exclude_token)
     held = held_query.group_by(Reservation.stock_id).subquery()
     free = Stock.quantity - Stock.quantity_allocated - func.coalesce(held.c.held, 0)
-    return (
-        select(Stock.variant_id.label("variant_id"), Variant.product_id.label("product_id"),
-               cast(func.sum(case((free > 0, free), else_=0)), Integer).label("available"))
+    query = (
+        select(Stock.id.label("stock_id"), Stock.variant_id.label("variant_id"),
+               case((free > 0, free), else_=0).label("free"))
         .join(Warehouse, Warehouse.id == Stock.warehouse_id)
-        .join(Variant, Variant.id == Stock.variant_id)
         .outerjoin(held, held.c.stock_id == Stock.id)
-        .where(condition, Variant.is_active.is_(True), Warehouse.is_active.is_(True))
-        .group_by(Stock.variant_id, Variant.product_id)
-        .subquery()
+        .where(Warehouse.is_active.is_(True))
     )
+    return (query.where(condition) if condition is not None else query).subquery()
 
 
 def available_by_variant(variant_ids: list[int], exclude_token: str | None = None) -> dict[int, int]:
     """Units a buyer can still buy per variant (0 for unknown or inactive variants, never negative)."""
     result = dict.fromkeys(variant_ids, 0)
     if variant_ids:
-        free = availability(Variant.id.in_(variant_ids), exclude_token=exclude_token)
-        for variant_id, available in db.session.execute(select(free.c.variant_id, free.c.available)):
+        free = free_stock(Stock.variant_id.in_(variant_ids), exclude_token=exclude_token)
+        for variant_id, available in db.session.execute(
+            select(free.c.variant_id, func.sum(free.c.free)).join(Variant, Variant.id == free.c.variant_id)
+            .where(Variant.is_active.is_(True)).group_by(free.c.variant_id)
+        ):
             result[variant_id] = int(available)
     return result
 
@@ -50,12 +51,21 @@ def available_by_product(product_ids: list[int]) -> dict[int, int]:
     """Sum of available units over a product's active variants and warehouses."""
     result = dict.fromkeys(product_ids, 0)
     if product_ids:
-        free = availability(Variant.product_id.in_(product_ids))
+        free = free_stock()
         for product_id, available in db.session.execute(
-            select(free.c.product_id, func.sum(free.c.available)).group_by(free.c.product_id)
+            select(Variant.product_id, func.sum(free.c.free)).join(free, free.c.variant_id == Variant.id)
+            .where(Variant.product_id.in_(product_ids), Variant.is_active.is_(True)).group_by(Variant.product_id)
         ):
             result[product_id] = int(available)
     return result
+
+
+def available_in_koperasi(koperasi_id: int) -> Subquery:
+    """``variant_id``, ``available`` for every variant with stock in the koperasi's warehouses (whether the
+    variant is active is the caller's filter), to join to a variant list (the low-stock list)."""
+    free = free_stock(Warehouse.koperasi_id == koperasi_id)
+    return (select(free.c.variant_id, func.sum(free.c.free).label("available"))
+            .group_by(free.c.variant_id).subquery())
 
 
 def on_hand_by_warehouse(koperasi_id: int, warehouse_ids: list[int] | None = None
