@@ -3,7 +3,7 @@ dashboard. ``free_stock`` is the one formula; everything that shows or compares 
 
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Connection, Integer, bindparam, case, cast, func, select
 from sqlalchemy.sql import ColumnElement, Subquery
 
 from marketplace.catalog.models import Variant
@@ -12,14 +12,14 @@ from marketplace.extensions import db
 from marketplace.inventory.models import Reservation, Stock, StockMovement, Warehouse
 
 
-def free_stock(condition: ColumnElement[bool] | None = None, now: datetime | None = None,
-               exclude_token: str | None = None) -> Subquery:
+def free_stock(condition: ColumnElement[bool] | None = None, now=None, exclude_token: str | None = None) -> Subquery:
     """The one availability formula, per stock row (``stock_id``, ``variant_id``, ``free``): in an active
     warehouse, on hand − promised to orders − live checkout holds, never below zero. A variant's availability is
-    the sum of its rows' ``free`` while the variant is active. ``condition`` (on ``Stock`` or ``Warehouse``)
-    narrows the rows; ``exclude_token``: a checkout's own holds do not count against it."""
+    the sum of its rows' ``free`` while the variant is active (``availability``). ``condition`` (on ``Stock`` or
+    ``Warehouse``) narrows the rows; ``now`` may be a bound parameter; ``exclude_token``: a checkout's own holds
+    do not count against it."""
     held_query = (select(Reservation.stock_id, func.sum(Reservation.quantity).label("held"))
-                  .where(Reservation.expires_at > (now or utcnow())))
+                  .where(Reservation.expires_at > (utcnow() if now is None else now)))
     if exclude_token:
         held_query = held_query.where(Reservation.checkout_token != exclude_token)
     held = held_query.group_by(Reservation.stock_id).subquery()
@@ -34,15 +34,38 @@ def free_stock(condition: ColumnElement[bool] | None = None, now: datetime | Non
     return (query.where(condition) if condition is not None else query).subquery()
 
 
+def availability(condition: ColumnElement[bool], now: datetime | None = None,
+                 exclude_token: str | None = None) -> Subquery:
+    """``variant_id``, ``product_id``, ``available`` for the active variants matching ``condition`` (on
+    ``Variant``) that have stock rows: ``free_stock`` summed per variant. The condition also narrows the stock
+    rows themselves, so no database computes the formula for stock it will not return."""
+    free = free_stock(Stock.variant_id.in_(select(Variant.id).where(condition)), now, exclude_token)
+    return (
+        select(free.c.variant_id, Variant.product_id.label("product_id"),
+               cast(func.sum(free.c.free), Integer).label("available"))
+        .join(Variant, Variant.id == free.c.variant_id)
+        .where(condition, Variant.is_active.is_(True))
+        .group_by(free.c.variant_id, Variant.product_id)
+        .subquery()
+    )
+
+
+def available_in_koperasi(koperasi_id: int) -> Subquery:
+    """``variant_id``, ``available`` for every variant with stock in the koperasi's warehouses (whether the
+    variant is active is the caller's filter), to join to a variant list: the low-stock list. Grouped over the
+    stock rows alone, so PostgreSQL hash-joins it even before the tables are analysed (joined to ``Variant``
+    inside, its row estimate fell to 1 and a nested loop took seconds)."""
+    free = free_stock(Warehouse.koperasi_id == koperasi_id)
+    return (select(free.c.variant_id, func.sum(free.c.free).label("available"))
+            .group_by(free.c.variant_id).subquery())
+
+
 def available_by_variant(variant_ids: list[int], exclude_token: str | None = None) -> dict[int, int]:
     """Units a buyer can still buy per variant (0 for unknown or inactive variants, never negative)."""
     result = dict.fromkeys(variant_ids, 0)
     if variant_ids:
-        free = free_stock(Stock.variant_id.in_(variant_ids), exclude_token=exclude_token)
-        for variant_id, available in db.session.execute(
-            select(free.c.variant_id, func.sum(free.c.free)).join(Variant, Variant.id == free.c.variant_id)
-            .where(Variant.is_active.is_(True)).group_by(free.c.variant_id)
-        ):
+        free = availability(Variant.id.in_(variant_ids), exclude_token=exclude_token)
+        for variant_id, available in db.session.execute(select(free.c.variant_id, free.c.available)):
             result[variant_id] = int(available)
     return result
 
@@ -51,21 +74,12 @@ def available_by_product(product_ids: list[int]) -> dict[int, int]:
     """Sum of available units over a product's active variants and warehouses."""
     result = dict.fromkeys(product_ids, 0)
     if product_ids:
-        free = free_stock()
+        free = availability(Variant.product_id.in_(product_ids))
         for product_id, available in db.session.execute(
-            select(Variant.product_id, func.sum(free.c.free)).join(free, free.c.variant_id == Variant.id)
-            .where(Variant.product_id.in_(product_ids), Variant.is_active.is_(True)).group_by(Variant.product_id)
+            select(free.c.product_id, func.sum(free.c.available)).group_by(free.c.product_id)
         ):
             result[product_id] = int(available)
     return result
-
-
-def available_in_koperasi(koperasi_id: int) -> Subquery:
-    """``variant_id``, ``available`` for every variant with stock in the koperasi's warehouses (whether the
-    variant is active is the caller's filter), to join to a variant list (the low-stock list)."""
-    free = free_stock(Warehouse.koperasi_id == koperasi_id)
-    return (select(free.c.variant_id, func.sum(free.c.free).label("available"))
-            .group_by(free.c.variant_id).subquery())
 
 
 def on_hand_by_warehouse(koperasi_id: int, warehouse_ids: list[int] | None = None
@@ -77,6 +91,26 @@ def on_hand_by_warehouse(koperasi_id: int, warehouse_ids: list[int] | None = Non
     if warehouse_ids is not None:
         query = query.where(Stock.warehouse_id.in_(warehouse_ids))
     return {(v, w): (q, a) for v, w, q, a in db.session.execute(query)}
+
+
+_by_products = None
+
+
+def available_variants_of_products(product_ids: list[int], connection: Connection | None = None
+                                   ) -> dict[int, dict[int, int]]:
+    """Units a buyer can still buy, per product then per active variant that has stock: one query, for pages that
+    splice live stock into a cached body on every response (so the statement is built once, ``now`` bound)."""
+    global _by_products
+    if not product_ids:
+        return {}
+    if _by_products is None:
+        free = availability(Variant.product_id.in_(bindparam("product_ids", expanding=True)), bindparam("now"))
+        _by_products = select(free.c.product_id, free.c.variant_id, free.c.available)
+    result: dict[int, dict[int, int]] = {}
+    for product_id, variant_id, available in (connection or db.session.connection()).execute(
+            _by_products, {"product_ids": list(product_ids), "now": utcnow()}):
+        result.setdefault(product_id, {})[variant_id] = int(available)
+    return result
 
 
 def ledger_mismatches() -> list[int]:
