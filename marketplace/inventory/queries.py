@@ -1,10 +1,11 @@
 """Read side of inventory: what a buyer can still buy. Used by the storefront, search, channels and the seller
 dashboard. ``free_stock`` is the one formula; everything that shows or compares availability reads it."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Connection, Integer, bindparam, case, cast, func, select
-from sqlalchemy.sql import ColumnElement, Subquery
+from sqlalchemy.sql import ColumnElement, Select, Subquery
 
 from marketplace.catalog.models import Variant
 from marketplace.core.timeutil import utcnow
@@ -12,40 +13,38 @@ from marketplace.extensions import db
 from marketplace.inventory.models import Reservation, Stock, StockMovement, Warehouse
 
 
-def free_stock(condition: ColumnElement[bool] | None = None, now=None, exclude_token: str | None = None) -> Subquery:
-    """The one availability formula, per stock row (``stock_id``, ``variant_id``, ``free``): in an active
-    warehouse, on hand − promised to orders − live checkout holds, never below zero. A variant's availability is
-    the sum of its rows' ``free`` while the variant is active (``availability``). ``condition`` (on ``Stock`` or
-    ``Warehouse``) narrows the rows; ``now`` may be a bound parameter; ``exclude_token``: a checkout's own holds
-    do not count against it."""
+def free_stock(columns: Callable[[ColumnElement[int]], tuple], now=None, exclude_token: str | None = None) -> Select:
+    """The one availability formula. ``columns(free)`` chooses what to select, ``free`` being a stock row's
+    available units: in an active warehouse, on hand − promised to orders − live checkout holds, never below
+    zero; a variant's availability is the sum over its rows while the variant is active. The select covers the
+    stock rows of active warehouses; callers add their condition and grouping (one flat query, which SQLite and
+    PostgreSQL both plan well). ``now`` may be a bound parameter; ``exclude_token``: a checkout's own holds do
+    not count against it."""
     held_query = (select(Reservation.stock_id, func.sum(Reservation.quantity).label("held"))
                   .where(Reservation.expires_at > (utcnow() if now is None else now)))
     if exclude_token:
         held_query = held_query.where(Reservation.checkout_token != exclude_token)
     held = held_query.group_by(Reservation.stock_id).subquery()
     free = Stock.quantity - Stock.quantity_allocated - func.coalesce(held.c.held, 0)
-    query = (
-        select(Stock.id.label("stock_id"), Stock.variant_id.label("variant_id"),
-               case((free > 0, free), else_=0).label("free"))
+    return (
+        select(*columns(case((free > 0, free), else_=0)))
+        .select_from(Stock)
         .join(Warehouse, Warehouse.id == Stock.warehouse_id)
         .outerjoin(held, held.c.stock_id == Stock.id)
         .where(Warehouse.is_active.is_(True))
     )
-    return (query.where(condition) if condition is not None else query).subquery()
 
 
 def availability(condition: ColumnElement[bool], now: datetime | None = None,
                  exclude_token: str | None = None) -> Subquery:
     """``variant_id``, ``product_id``, ``available`` for the active variants matching ``condition`` (on
-    ``Variant``) that have stock rows: ``free_stock`` summed per variant. The condition also narrows the stock
-    rows themselves, so no database computes the formula for stock it will not return."""
-    free = free_stock(Stock.variant_id.in_(select(Variant.id).where(condition)), now, exclude_token)
+    ``Variant``) that have stock rows: ``free_stock`` summed per variant."""
     return (
-        select(free.c.variant_id, Variant.product_id.label("product_id"),
-               cast(func.sum(free.c.free), Integer).label("available"))
-        .join(Variant, Variant.id == free.c.variant_id)
+        free_stock(lambda free: (Stock.variant_id.label("variant_id"), Variant.product_id.label("product_id"),
+                                 cast(func.sum(free), Integer).label("available")), now, exclude_token)
+        .join(Variant, Variant.id == Stock.variant_id)
         .where(condition, Variant.is_active.is_(True))
-        .group_by(free.c.variant_id, Variant.product_id)
+        .group_by(Stock.variant_id, Variant.product_id)
         .subquery()
     )
 
@@ -53,11 +52,14 @@ def availability(condition: ColumnElement[bool], now: datetime | None = None,
 def available_in_koperasi(koperasi_id: int) -> Subquery:
     """``variant_id``, ``available`` for every variant with stock in the koperasi's warehouses (whether the
     variant is active is the caller's filter), to join to a variant list: the low-stock list. Grouped over the
-    stock rows alone, so PostgreSQL hash-joins it even before the tables are analysed (joined to ``Variant``
+    stock rows alone, so PostgreSQL hash-joins it even before the tables are analysed (with ``Variant`` joined
     inside, its row estimate fell to 1 and a nested loop took seconds)."""
-    free = free_stock(Warehouse.koperasi_id == koperasi_id)
-    return (select(free.c.variant_id, func.sum(free.c.free).label("available"))
-            .group_by(free.c.variant_id).subquery())
+    return (
+        free_stock(lambda free: (Stock.variant_id.label("variant_id"), func.sum(free).label("available")))
+        .where(Warehouse.koperasi_id == koperasi_id)
+        .group_by(Stock.variant_id)
+        .subquery()
+    )
 
 
 def available_by_variant(variant_ids: list[int], exclude_token: str | None = None) -> dict[int, int]:
