@@ -159,10 +159,36 @@ def change_order(sb, ext_id: str, action: str) -> dict:
     if action not in sb.platform.actions:
         raise BadInput(f"unknown action {action!r}; known: {', '.join(sb.platform.actions)}")
     sources, target, restock = sb.platform.actions[action]
-    with sb.store.tx() as conn:
+    with sb.store.tx():
         order = get_order(sb, ext_id)
         if order["status"] not in sources:
             raise BadInput(f"cannot {action} an order that is {order['status']}", 409)
+        return _move(sb, order, target, restock)
+
+
+class NotCancellable(Exception):
+    """The order exists but its state does not allow a seller cancel; each platform words the refusal."""
+
+    def __init__(self, status: str):
+        super().__init__(status)
+        self.status = status
+
+
+def seller_cancel(sb, shop: dict, ext_id: str, reason: str, allowed: set[str]) -> dict | None:
+    """The seller's own cancel call: only from `allowed` states, keeps the reason, puts the stock back and pushes
+    the change like any other move. None when the shop has no such order."""
+    with sb.store.tx() as conn:
+        row = conn.execute("SELECT * FROM orders WHERE shop_id = ? AND ext_id = ?", (shop["id"], ext_id)).fetchone()
+        if row is None:
+            return None
+        if row["status"] not in allowed:
+            raise NotCancellable(row["status"])
+        conn.execute("UPDATE orders SET cancel_reason = ? WHERE id = ?", (reason, row["id"]))
+        return _move(sb, dict(row) | {"cancel_reason": reason}, "CANCELLED", True)
+
+
+def _move(sb, order: dict, target: str, restock: bool) -> dict:
+    with sb.store.tx() as conn:
         if restock:
             for line in conn.execute("SELECT * FROM order_lines WHERE order_id = ?", (order["id"],)).fetchall():
                 conn.execute("UPDATE variants SET stock = MIN(?, stock + ?) WHERE id = ?",

@@ -150,7 +150,7 @@ def revoke(shop_id):
 def order(order_id):
     found = commerce.get_order(_sb(), order_id)
     return jsonify(order_id=found["ext_id"], status=found["status"], create_time=found["create_time"],
-                   update_time=found["update_time"])
+                   update_time=found["update_time"], cancel_reason=found["cancel_reason"])
 
 
 @control.post("/orders/<order_id>/<action>")

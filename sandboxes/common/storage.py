@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS variants (
     name TEXT NOT NULL, sku TEXT, price INTEGER NOT NULL, stock INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS orders (
     id INTEGER PRIMARY KEY, shop_id INTEGER NOT NULL REFERENCES shops(id), ext_id TEXT NOT NULL UNIQUE,
-    status TEXT NOT NULL, create_time INTEGER NOT NULL, update_time INTEGER NOT NULL);
+    status TEXT NOT NULL, create_time INTEGER NOT NULL, update_time INTEGER NOT NULL, cancel_reason TEXT);
 CREATE INDEX IF NOT EXISTS orders_shop_create ON orders (shop_id, create_time, id);
 CREATE INDEX IF NOT EXISTS orders_shop_update ON orders (shop_id, update_time, id);
 CREATE TABLE IF NOT EXISTS order_lines (
@@ -52,6 +52,9 @@ class Store:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(SCHEMA)
+            columns = {row["name"] for row in self._conn.execute("PRAGMA table_info(orders)")}
+            if "cancel_reason" not in columns:  # a sandbox file made before seller cancels existed
+                self._conn.execute("ALTER TABLE orders ADD COLUMN cancel_reason TEXT")
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:

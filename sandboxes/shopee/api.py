@@ -153,9 +153,55 @@ def get_order_detail():
     return ok({"order_list": [{
         "order_sn": order["ext_id"], "order_status": order["status"], "create_time": order["create_time"],
         "update_time": order["update_time"], "currency": "IDR", "region": "ID",
+        "cancel_reason": order["cancel_reason"] or "",
         "total_amount": sum(line["price"] * line["quantity"] for line in order["lines"]),
         "item_list": [{"item_id": ITEM_BASE + line["product_id"], "item_name": line["product_name"],
                        "model_id": MODEL_BASE + line["variant_id"] if line["has_variants"] else 0,
                        "model_sku": line["sku"] or "", "model_name": line["variant_name"],
                        "model_quantity_purchased": line["quantity"], "model_discounted_price": line["price"]}
                       for line in order["lines"]]} for order in orders]})
+
+
+CANCEL_REASONS = {"OUT_OF_STOCK", "CUSTOMER_REQUEST", "UNDELIVERABLE_AREA", "COD_NOT_SUPPORTED"}
+SELLER_CANCELLABLE = {"UNPAID", "READY_TO_SHIP"}
+
+
+def _cancel_items(data: dict) -> set[tuple[int, int]]:
+    """Shopee asks for the out-of-stock lines (`item_list` of {item_id, model_id}) with reason OUT_OF_STOCK."""
+    entries = data.get("item_list")
+    if not isinstance(entries, list) or not 1 <= len(entries) <= 50:
+        raise ApiError("param", "item_list is required when cancel_reason is OUT_OF_STOCK (1 to 50 entries).")
+    wanted = set()
+    for entry in entries:
+        ids = [entry.get(key) if isinstance(entry, dict) else None for key in ("item_id", "model_id")]
+        if any(isinstance(i, bool) or not isinstance(i, int) for i in ids):
+            raise ApiError("param", "Each item_list entry needs integer item_id and model_id.")
+        wanted.add(tuple(ids))
+    return wanted
+
+
+@bp.post("/order/cancel_order")
+def cancel_order():
+    """The seller's cancel: UNPAID or READY_TO_SHIP only; the stock goes back and a status push follows."""
+    shop = shop_call()
+    data = body()
+    order_sn, reason = data.get("order_sn"), data.get("cancel_reason")
+    if not isinstance(order_sn, str) or not order_sn:
+        raise ApiError("param", "order_sn is required.")
+    if reason not in CANCEL_REASONS:
+        raise ApiError("param", f"cancel_reason must be one of {', '.join(sorted(CANCEL_REASONS))}.")
+    wanted = _cancel_items(data) if reason == "OUT_OF_STOCK" else set()
+    found = commerce.orders_with_lines(sandbox(), shop["id"], [order_sn])
+    if not found:
+        raise ApiError("not_found", f"Order {order_sn} not found in this shop.")
+    lines = {(ITEM_BASE + line["product_id"], MODEL_BASE + line["variant_id"] if line["has_variants"] else 0)
+             for line in found[0]["lines"]}
+    if not wanted <= lines:
+        raise ApiError("param", "item_list holds an item_id/model_id that is not in this order.")
+    try:
+        order = commerce.seller_cancel(sandbox(), shop, order_sn, reason, SELLER_CANCELLABLE)
+    except commerce.NotCancellable as refused:
+        raise ApiError("param", f"Order status {refused.status} cannot be cancelled by the seller.") from None
+    if order is None:
+        raise ApiError("not_found", f"Order {order_sn} not found in this shop.")
+    return ok({"update_time": order["update_time"]})

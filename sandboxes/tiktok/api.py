@@ -5,7 +5,7 @@ from flask import Blueprint, request
 from sandboxes.common import commerce
 from sandboxes.common.errors import ApiError
 from sandboxes.common.signing import decode_cursor, encode_cursor
-from sandboxes.tiktok.platform import PRODUCT_BASE, SKU_BASE
+from sandboxes.tiktok.platform import CANCEL_BASE, PRODUCT_BASE, SKU_BASE
 from sandboxes.tiktok.signed import body, ok, page_size, sandbox, shop_call
 
 bp = Blueprint("tiktok_api", __name__)
@@ -136,3 +136,28 @@ def get_orders():
         raise ApiError("param", "ids must hold 1 to 50 comma-separated order ids")
     orders = commerce.orders_with_lines(sandbox(), shop["id"], ids)
     return ok({"orders": [sandbox().platform.order_json(o) for o in orders]})
+
+
+SELLER_CANCELLABLE = {"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT"}
+
+
+@bp.post("/return_refund/202309/cancellations")
+def cancel_order():
+    """The seller's cancel of a whole order (UNPAID, ON_HOLD, AWAITING_SHIPMENT): the stock goes back and a status
+    webhook follows. Partial cancels (`skus`, `order_line_item_ids`) are not imitated."""
+    shop = shop_call()
+    data = body()
+    order_id, reason = data.get("order_id"), data.get("cancel_reason")
+    if not isinstance(order_id, str) or not order_id:
+        raise ApiError("param", "order_id is required")
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 200:
+        raise ApiError("param", "cancel_reason is required")
+    if data.get("skus") or data.get("order_line_item_ids"):
+        raise ApiError("param", "partial cancellation is not supported in this market")
+    try:
+        order = commerce.seller_cancel(sandbox(), shop, order_id, reason.strip(), SELLER_CANCELLABLE)
+    except commerce.NotCancellable as refused:
+        raise ApiError("state", f"an order in status {refused.status} cannot be cancelled by the seller") from None
+    if order is None:
+        raise ApiError("not_found", f"order {order_id} not found")
+    return ok({"cancel_id": str(CANCEL_BASE + order["id"]), "cancel_status": "CANCELLATION_REQUEST_COMPLETE"})

@@ -22,6 +22,7 @@ ERRORS = {
     "auth": (105001, 401),
     "token_expired": (105002, 401),
     "not_found": (36009005, 404),
+    "state": (36009006, 400),
     "rate_limit": (36009002, 429),
     "server": (36009003, 500),
     "timeout": (36009003, 504),
@@ -31,6 +32,7 @@ SKU_BASE = 1_730_000_000_000_000_000
 ORDER_BASE = 576_000_000_000_000_000
 LINE_BASE = 577_000_000_000_000_000
 WAREHOUSE_BASE = 7_068_000_000_000_000_000
+CANCEL_BASE = 4_035_000_000_000_000_000
 WEBHOOK_ORDER_STATUS = 1
 CANCELLABLE = {"UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "AWAITING_COLLECTION"}
 
@@ -106,6 +108,7 @@ class TikTok:
                        "display_status": order["status"]} for unit in range(line["quantity"])]
         total = sum(line["price"] * line["quantity"] for line in order["lines"])
         return {"id": order["ext_id"], "status": order["status"], "create_time": order["create_time"],
+                "cancel_reason": order["cancel_reason"] or "",
                 "update_time": order["update_time"], "payment": {"currency": "IDR", "total_amount": str(total)},
                 "line_items": lines}
 

@@ -207,7 +207,13 @@ class ShopeeAdapter(ChannelAdapter):
             raw=o) for o in data.get("order_list") or []]
 
     def cancel_order(self, order_id: str, reason: str = "OUT_OF_STOCK") -> None:
-        self._call("POST", "/api/v2/order/cancel_order", body={"order_sn": order_id, "cancel_reason": reason})
+        """Shopee wants the out-of-stock lines (`item_list`) with reason OUT_OF_STOCK: read from the order first."""
+        body: dict = {"order_sn": order_id, "cancel_reason": reason}
+        if reason == "OUT_OF_STOCK":
+            lines = {(int(line.item_id), int(line.model_id or 0)) for order in self.get_orders([order_id])
+                     for line in order.lines}
+            body["item_list"] = [{"item_id": item, "model_id": model} for item, model in sorted(lines)]
+        self._call("POST", "/api/v2/order/cancel_order", body=body)
 
     # --- webhooks ------------------------------------------------------------------------------------------
     def verify_webhook(self, url: str, raw_body: bytes, headers: dict) -> bool:
