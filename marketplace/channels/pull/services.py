@@ -186,5 +186,17 @@ def cancel_on_partner(order_id: int) -> str:
     try:
         call_partner(account, lambda adapter: adapter.cancel_order(partner.external_id, "OUT_OF_STOCK"))
     except ChannelRejected as error:
+        if _cancelled_there(account, partner.external_id):
+            return "already cancelled"
         return f"refused: {error.message}"[:300]
     return "cancelled"
+
+
+def _cancelled_there(account: ChannelAccount, external_id: str) -> bool:
+    """A refused cancel is done when the platform shows the order cancelled already (the buyer or the platform's
+    own timeout came first); the refusal's wording differs per platform, the order's state does not."""
+    try:
+        found = call_partner(account, lambda adapter: adapter.get_orders([external_id]))
+    except ChannelError:
+        return False
+    return any(order.status == "CANCELLED" for order in found)

@@ -56,3 +56,10 @@ def test_a_platform_refusing_the_cancel_is_reported_not_retried(db, pull_shop):
     assert outcome.startswith("refused: 36009006") and "IN_TRANSIT" in outcome
     assert shop.sandbox.ctl("GET", f"/orders/{refused.external_id}")["status"] == "IN_TRANSIT"
     assert shop.sandbox.requests_log(path=CANCEL_PATH["tiktok"])["total"] == 1
+
+
+def test_an_order_the_platform_cancelled_first_counts_as_done(db, pull_shop):
+    shop, refused = _lost_the_last_unit(db, pull_shop, "shopee", "OP-TERAKHIR-3")
+    shop.sandbox.ctl("POST", f"/orders/{refused.external_id}/cancel")  # the buyer cancelled meanwhile
+    assert services.cancel_on_partner(refused.order_id) == "already cancelled"
+    assert shop.sandbox.requests_log(path=CANCEL_PATH["shopee"])["requests"][0]["status"] == 400
