@@ -91,6 +91,7 @@ class Config:
     CHANNEL_PUSH_ATTEMPTS = _env_int("CHANNEL_PUSH_ATTEMPTS", 6)  # per call, on 429/5xx/timeouts
     CHANNEL_RETRY_WAIT = float(os.environ.get("CHANNEL_RETRY_WAIT", "0.5"))  # first backoff, doubles, jittered
     CHANNEL_RETRY_WAIT_MAX = float(os.environ.get("CHANNEL_RETRY_WAIT_MAX", "8"))
+    CHANNEL_PUSH_PARALLEL = _env_int("CHANNEL_PUSH_PARALLEL", 8)  # stock calls of one account in flight at once
     CHANNEL_LEASE_SECONDS = _env_int("CHANNEL_LEASE_SECONDS", 60)  # a killed pusher's claim runs out after this
     CHANNEL_PUSH_SWEEP_SECONDS = float(os.environ.get("CHANNEL_PUSH_SWEEP_SECONDS", "30"))
     CHANNEL_RECONCILE_SECONDS = float(os.environ.get("CHANNEL_RECONCILE_SECONDS", "3600"))
@@ -151,6 +152,9 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     MAIL_BACKEND = "locmem"
     CELERY_TASK_ALWAYS_EAGER = True
+    # A test's session is bound to one connection, which the pusher's threads must not share; worker processes
+    # started by tests run the default profile and push in parallel.
+    CHANNEL_PUSH_PARALLEL = 1
 
 
 PROFILES = {"default": Config, "production": ProductionConfig, "testing": TestingConfig}

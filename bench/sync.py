@@ -210,7 +210,9 @@ def part_b(sandbox: Sandbox, listings: int, rate: float, nib: str) -> None:
     done = wait_until_pushed(account.id, 20 * products / rate + 120)
     elapsed = time.perf_counter() - started
     log = sandbox.ctl("GET", "/requests", params={"since_id": since})["requests"]
-    calls = sum(1 for r in log if r["path"].endswith(("/update_stock", "/inventory/update")))
+    stock_calls = [r for r in log if r["path"].endswith(("/update_stock", "/inventory/update"))]
+    calls = len(stock_calls)
+    span = stock_calls[-1]["ts"] - stock_calls[0]["ts"] if stock_calls else 0.0
     refused = sum(1 for r in log if r["status"] == 429)
     bound = products / rate
     shown = sandbox.stock(shop_id)
@@ -218,7 +220,8 @@ def part_b(sandbox: Sandbox, listings: int, rate: float, nib: str) -> None:
     print(f"(b) {sandbox.platform}: {counts['total']} listings ({products} partner products x {variants}), "
           f"limit {rate:g} calls/s: pushed in {elapsed:.1f} s, lower bound {bound:.1f} s "
           f"({elapsed / bound:.2f}x, target <= 1.2x); {calls} stock calls, {refused} answered 429, "
-          f"{wrong} listings wrong afterwards{'' if done else ', NOT FINISHED'}. "
+          f"{wrong} listings wrong afterwards{'' if done else ', NOT FINISHED'}; first to last call {span:.1f} s, "
+          f"bound for those calls {(calls - 1) / rate:.1f} s. "
           f"(seeding {seeded:.0f} s, reading the partner catalogue {imported:.1f} s)")
 
 

@@ -55,13 +55,9 @@ class AccountClient:
         self.calls = 0
         self._adapter: ChannelAdapter | None = None
 
-    def _before_call(self) -> None:
-        call_budget().acquire(f"{self.platform}:{self.account_id}", self.per_second)
-        self.calls += 1
-
     def _adapter_for(self, tokens: Tokens) -> ChannelAdapter:
         adapter = adapter_for(self.platform, tokens)
-        adapter.before_call = self._before_call
+        adapter.request_wrapper = self._with_retries
         return adapter
 
     def _account(self) -> ChannelAccount:
@@ -115,7 +111,7 @@ class AccountClient:
                 return self._adapter
             adapter = self._adapter_for(current)
             try:
-                tokens = self._with_retries(adapter.refresh)
+                tokens = adapter.refresh()
             except ChannelAuthRevoked as error:
                 mark_account_expired(self._account(), error.message)
                 db.session.commit()
@@ -129,25 +125,30 @@ class AccountClient:
             leases.release(self.account_id, "refresh", holder)
             db.session.commit()
 
-    def _with_retries(self, fn: Callable[[], T]) -> T:
+    def _with_retries(self, request: Callable[[], T]) -> T:
+        """Every single partner request: the pusher's guard, the shop's budget, then the request; 429, 5xx and
+        timeouts are tried again with exponential backoff and full jitter."""
         retrying = Retrying(retry=retry_if_exception(_retryable), stop=stop_after_attempt(self.attempts),
                             wait=wait_random_exponential(multiplier=self.wait, max=self.wait_max), reraise=True)
         for attempt in retrying:
             with attempt:
                 if self.guard is not None:
                     self.guard()
-                return fn()
+                call_budget().acquire(f"{self.platform}:{self.account_id}", self.per_second)
+                self.calls += 1
+                return request()
         raise AssertionError("unreachable")
 
     def call(self, fn: Callable[[ChannelAdapter], T]) -> T:
-        """Runs ``fn(adapter)`` with budget, retries and one refresh on an auth refusal."""
+        """Runs ``fn(adapter)`` (any number of requests, each with budget and retries) and, when the partner
+        refuses the token, refreshes once and runs it again."""
         adapter = self.adapter()
         try:
-            return self._with_retries(lambda: fn(adapter))
+            return fn(adapter)
         except ChannelAuthExpired:
             adapter = self.refresh(stale_token=adapter.tokens.access_token)
         try:
-            return self._with_retries(lambda: fn(adapter))
+            return fn(adapter)
         except ChannelAuthExpired as error:  # refused right after a successful refresh: access was withdrawn
             mark_account_expired(self._account(), error.message)
             db.session.commit()

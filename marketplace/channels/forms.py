@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from marketplace.channels.models import ShareKind
@@ -33,3 +33,9 @@ class ListingRuleForm(AccountRuleForm):
 class MatchForm(FlaskForm):
     sku = StringField(_l("SKU varian atau paket kami"), validators=[Optional(), Length(max=64)])
     ignore = BooleanField(_l("Jangan sinkronkan listing ini"))
+
+
+class BundleForm(FlaskForm):
+    sku = StringField(_l("SKU paket (sama dengan SKU di toko mitra)"), validators=[InputRequired(), Length(max=64)])
+    name = StringField(_l("Nama paket"), validators=[InputRequired(), Length(max=160)])
+    parts = TextAreaField(_l("Isi paket, satu baris per varian: SKU x jumlah"), validators=[InputRequired()])

@@ -11,6 +11,7 @@ transaction stays open while a partner is called.
 """
 
 import logging
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -37,7 +38,7 @@ from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 
 log = logging.getLogger(__name__)
-PAGE = 1000
+PAGE = 5000
 
 
 class LeaseLost(ChannelError):
@@ -153,14 +154,51 @@ def _drain(account_id: int, holder: str, summary: PushSummary, held_back: set[in
     if account is None or account.status != AccountStatus.ACTIVE:
         return
     client = account_client(account, guard=guard)
+    parallel = current_app.config["CHANNEL_PUSH_PARALLEL"]
     try:
         while (pending := _read_page(account_id, held_back, summary)) is not None:
-            for batch in _batches(client, pending):
-                _push_batch(client, account_id, batch, summary, held_back)
+            batches = _batches(client, pending)
+            if parallel <= 1 or len(batches) == 1:
+                for batch in batches:
+                    _record(account_id, batch, _send(client, batch), summary, held_back)
+            else:
+                _send_parallel(account_id, guard, batches, parallel, summary, held_back)
     except (AccountUnavailable, ChannelAuthRevoked, LeaseLost) as error:
         summary.errors.append(error.message)
     finally:
         summary.calls += client.calls
+
+
+def _send_parallel(account_id: int, guard, batches: list[list["Pending"]], parallel: int, summary: PushSummary,
+                   held_back: set[int]) -> None:
+    """Several batches of one page in flight at once (each a different set of listings, all sent before the next
+    page is read), so the partner's answer time does not add to the spacing the budget imposes. Each thread has
+    its own app context, session and client; results are recorded here, in order of arrival."""
+    app = current_app._get_current_object()
+
+    def work(batch):
+        with app.app_context():
+            try:
+                thread_client = account_client(db.session.get(ChannelAccount, account_id), guard=guard)
+                return _send(thread_client, batch), thread_client.calls
+            finally:
+                db.session.remove()
+
+    stop: ChannelError | None = None
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        futures = {pool.submit(work, batch): batch for batch in batches}
+        for future in as_completed(futures):
+            try:
+                results, calls = future.result()
+            except (AccountUnavailable, ChannelAuthRevoked, LeaseLost) as error:
+                stop = stop or error
+                for other in futures:
+                    other.cancel()
+                continue
+            summary.calls += calls
+            _record(account_id, futures[future], results, summary, held_back)
+    if stop is not None:
+        raise stop
 
 
 def _batches(client, pending: list[Pending]) -> list[list[Pending]]:
@@ -172,16 +210,20 @@ def _batches(client, pending: list[Pending]) -> list[list[Pending]]:
     return [group[i:i + size] for group in groups.values() for i in range(0, len(group), size)]
 
 
-def _push_batch(client, account_id: int, batch: list[Pending], summary: PushSummary, held_back: set[int]) -> None:
+def _send(client, batch: list[Pending]) -> list[StockResult]:
     updates = [item.update for item in batch]
     try:
-        results = client.call(lambda adapter: adapter.update_stock(updates))
+        return client.call(lambda adapter: adapter.update_stock(updates))
     except (AccountUnavailable, ChannelAuthRevoked, LeaseLost):
         raise
     except ChannelError as error:  # retries exhausted or refused as a whole: recorded, left dirty for later
-        results = [StockResult(u.ref, False, error.code or type(error).__name__, error.message) for u in updates]
+        return [StockResult(u.ref, False, error.code or type(error).__name__, error.message) for u in updates]
+
+
+def _record(account_id: int, batch: list[Pending], results: list[StockResult], summary: PushSummary,
+            held_back: set[int]) -> None:
     now = utcnow()
-    logs, changes, done = [], [], {}
+    logs, changes = [], []
     for item, result in zip(batch, results, strict=True):
         logs.append({"account_id": account_id, "listing_id": item.id, "kind": SyncKind.PUSH, "value": item.value,
                      "expected": None, "ok": result.ok, "code": result.code[:64], "message": result.message[:500],
@@ -198,13 +240,12 @@ def _push_batch(client, account_id: int, batch: list[Pending], summary: PushSumm
             changes.append(change)
             summary.failed += 1
         if result.ok or result.missing:
-            done[item.id] = item.seen
+            changes[-1]["push_done"] = item.seen
         else:
             held_back.add(item.id)
     db.session.execute(insert(ChannelSyncLog), logs)
     for keys in {tuple(sorted(c)) for c in changes}:  # one executemany per shape of change
         db.session.execute(update(ChannelListing), [c for c in changes if tuple(sorted(c)) == keys])
-    _set_done(done)
     db.session.execute(update(ChannelAccount).where(ChannelAccount.id == account_id).values(last_push_at=now))
     db.session.commit()
 

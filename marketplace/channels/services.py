@@ -280,6 +280,33 @@ def retry_listing(listing: ChannelListing) -> ChannelListing:
     return listing
 
 
+def bundles_of(koperasi_id: int) -> list[ChannelBundle]:
+    return list(db.session.scalars(select(ChannelBundle).where(ChannelBundle.koperasi_id == koperasi_id)
+                                   .order_by(ChannelBundle.sku)))
+
+
+def create_bundle_from_text(koperasi_id: int, sku: str, name: str, parts_text: str) -> ChannelBundle:
+    """Parts as people write them, one per line: ``KOPI-250 x 2`` (or ``KOPI-250=2``, or just the SKU for one)."""
+    parts = []
+    for raw in (parts_text or "").splitlines():
+        line = raw.strip().replace("=", " x ").replace("×", " x ")
+        if not line:
+            continue
+        part_sku, _sep, quantity = line.partition(" x ")
+        try:
+            count = int(quantity.strip() or 1)
+        except ValueError as error:
+            raise ValidationError(_("Baris paket tidak dikenali: %(line)s", line=raw.strip()), field="parts") \
+                from error
+        variant_id = db.session.scalar(select(Variant.id).where(Variant.koperasi_id == koperasi_id,
+                                                                Variant.sku == part_sku.strip()))
+        if variant_id is None:
+            raise ValidationError(_("SKU %(sku)s tidak ditemukan di koperasi ini.", sku=part_sku.strip() or "-"),
+                                  field="parts")
+        parts.append((variant_id, count))
+    return create_bundle(koperasi_id, sku, name, parts)
+
+
 def create_bundle(koperasi_id: int, sku: str, name: str, parts: list[tuple[int, int]]) -> ChannelBundle:
     sku, name = (sku or "").strip(), (name or "").strip()
     if not sku or not name:

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from marketplace.channels import queries, services
 from marketplace.channels.adapters import platforms
-from marketplace.channels.forms import AccountRuleForm, ActionForm, ListingRuleForm, MatchForm
+from marketplace.channels.forms import AccountRuleForm, ActionForm, BundleForm, ListingRuleForm, MatchForm
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.koperasi.models import Koperasi
@@ -75,6 +75,27 @@ def _done(error: DomainError | None, success: str) -> None:
 def accounts(membership):
     return render_template("channels/accounts.html", accounts=services.accounts_of(membership.koperasi_id),
                            platforms=platforms(), platform_label=services.platform_label, form=ActionForm())
+
+
+@bp.route("/seller/<slug>/kanal/paket", methods=["GET", "POST"])
+@channels_view
+def bundles(membership):
+    """Bundles: a partner listing made of several of our variants shows what the scarcest part allows."""
+    form = BundleForm()
+    if request.method == "POST":
+        error = None
+        if not form.validate_on_submit():
+            error = DomainError(_("Isian tidak valid."))
+        else:
+            try:
+                services.create_bundle_from_text(membership.koperasi_id, form.sku.data, form.name.data,
+                                                 form.parts.data)
+            except DomainError as caught:
+                error = caught
+        _done(error, _("Paket disimpan. Listing mitra dengan SKU ini dicocokkan saat listing dibaca ulang."))
+        if error is None:
+            return redirect(url_for("channels.bundles", slug=membership.koperasi.slug))
+    return render_template("channels/bundles.html", bundles=services.bundles_of(membership.koperasi_id), form=form)
 
 
 @bp.post("/seller/<slug>/kanal/hubungkan/<platform>")

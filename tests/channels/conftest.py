@@ -23,7 +23,9 @@ PARTNER_PRODUCTS = [
     {"name": "Madu Hutan", "sku": "MADU-1", "price": 90000, "stock": 99},
     {"name": "Barang lain", "sku": "LAIN-1", "price": 1000, "stock": 5},  # nothing of ours: stays unmatched
 ]
-FAST = {"CHANNEL_RETRY_WAIT": 0.02, "CHANNEL_RETRY_WAIT_MAX": 0.2, "CHANNEL_PUSH_ATTEMPTS": 8}
+# One call in flight: the rolled-back test session is bound to one connection, which threads must not share.
+FAST = {"CHANNEL_RETRY_WAIT": 0.02, "CHANNEL_RETRY_WAIT_MAX": 0.2, "CHANNEL_PUSH_ATTEMPTS": 8,
+        "CHANNEL_PUSH_PARALLEL": 1}
 
 
 @dataclass

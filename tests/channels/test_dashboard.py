@@ -83,3 +83,21 @@ def test_manual_match_and_sync_log_in_both_languages(client, make_linked):
     assert "berhasil" in page.text
     english = client.get(f"{url}?lang=en")
     assert "Sync log" in english.text and "Matched by hand with KOPI-500" in english.text
+
+
+def test_bundle_made_in_the_dashboard_follows_its_scarcest_part(client, make_linked):
+    from marketplace.channels.models import ChannelBundle
+
+    linked = make_linked("shopee", stock=(20, 10, 3))
+    sign_in(client, linked.owner)
+    url = f"/seller/{linked.koperasi.slug}/kanal/paket"
+    bad = client.post(url, data={"sku": "LAIN-1", "name": "Paket", "parts": "KOPI-250 x 2\nTIDAK-ADA x 1"},
+                      follow_redirects=True)
+    assert "TIDAK-ADA" in bad.text
+    assert _db.session.scalar(select(ChannelBundle.id)) is None
+    client.post(url, data={"sku": "LAIN-1", "name": "Paket Kopi + Madu", "parts": "KOPI-250 x 2\nMADU-1"})
+    assert "Paket Kopi + Madu" in client.get(url).text
+    other = _db.session.scalar(select(ChannelListing).where(ChannelListing.partner_sku == "LAIN-1"))
+    client.post(f"/seller/{linked.koperasi.slug}/kanal/listing/{other.id}/cocokkan", data={"sku": "LAIN-1"})
+    push.push_account(linked.account.id)
+    assert linked.remote()["LAIN-1"] == 3  # min(20 // 2, 3 // 1)

@@ -165,8 +165,9 @@ class ChannelAdapter(ABC):
         self.settings = settings
         self.tokens = tokens
         self.http = http or requests.Session()
-        # Called before every HTTP request (the caller's rate limit: a listing read is many requests).
-        self.before_call: Callable[[], None] | None = None
+        # Wraps every request (send and read the answer): the caller's rate limit and retries apply per request,
+        # so a read of many pages that meets a 429 on page 90 retries page 90, not the whole read.
+        self.request_wrapper: Callable[[Callable[[], dict]], dict] | None = None
 
     # --- authorisation -------------------------------------------------------------------------------------
     @abstractmethod
@@ -228,9 +229,11 @@ class ChannelAdapter(ABC):
             raise ChannelAuthRevoked("The account has no tokens.", code="no_tokens")
         return self.tokens
 
+    def _request(self, attempt: Callable[[], dict]) -> dict:
+        """One request through the caller's wrapper (budget, retries), or directly."""
+        return self.request_wrapper(attempt) if self.request_wrapper is not None else attempt()
+
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
-        if self.before_call is not None:
-            self.before_call()
         try:
             return self.http.request(method, url, timeout=self.settings.timeout, allow_redirects=False, **kwargs)
         except requests.Timeout as error:

@@ -54,7 +54,10 @@ class ShopeeAdapter(ChannelAdapter):
 
     def _call(self, method: str, path: str, *, shop: bool = True, params: dict | None = None,
               body: dict | None = None) -> dict:
-        query = self._query(path, shop) | (params or {})
+        return self._request(lambda: self._call_once(method, path, shop, params, body))
+
+    def _call_once(self, method: str, path: str, shop: bool, params: dict | None, body: dict | None) -> dict:
+        query = self._query(path, shop) | (params or {})  # signed afresh on every attempt (timestamp)
         response = self._send(method, self.settings.base_url + path, params=query,
                               data=json.dumps(body).encode() if body is not None else None,
                               headers={"Content-Type": "application/json"})

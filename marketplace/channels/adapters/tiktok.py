@@ -51,6 +51,9 @@ class TikTokAdapter(ChannelAdapter):
 
     def _call(self, method: str, path: str, *, params: dict | None = None, body: dict | None = None,
               shop: bool = True) -> dict:
+        return self._request(lambda: self._call_once(method, path, params, body, shop))
+
+    def _call_once(self, method: str, path: str, params: dict | None, body: dict | None, shop: bool) -> dict:
         tokens = self._require_tokens()
         query = {"app_key": self.settings.partner_id, "timestamp": str(int(time.time()))} | {
             key: str(value) for key, value in (params or {}).items()}
@@ -94,7 +97,8 @@ class TikTokAdapter(ChannelAdapter):
 
     def _token_call(self, path: str, params: dict) -> dict:
         query = {"app_key": self.settings.partner_id, "app_secret": self.settings.partner_key} | params
-        return self._data(self._send("GET", self.settings.base_url + path, params=query), token_call=True)
+        return self._request(lambda: self._data(self._send("GET", self.settings.base_url + path, params=query),
+                                                token_call=True))
 
     @staticmethod
     def _tokens(data: dict, previous: Tokens | None = None) -> Tokens:
