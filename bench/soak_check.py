@@ -76,6 +76,6 @@ def consistency(placed: dict, tokens: list) -> list[str]:
                                 .group_by(ChannelSyncLog.code)).all()
     logged = db.session.scalar(sa.select(sa.func.count()).select_from(ChannelSyncLog))
     events = db.session.scalar(sa.select(sa.func.count()).select_from(ChannelEvent))
-    lines.append(f"partner sync: {logged} sync log rows, failed by code: "
-                 f"{', '.join(f'{code or '?'} {n}' for code, n in failed) or 'none'}; {events} partner pushes stored")
+    by_code = ", ".join(f"{code or '?'} {n}" for code, n in failed) or "none"
+    lines.append(f"partner sync: {logged} sync log rows, failed by code: {by_code}; {events} partner pushes stored")
     return lines
