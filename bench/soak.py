@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
+from redis import Redis  # noqa: E402
 
 from bench.scratch import scratch_postgres  # noqa: E402
 from bench.soak_check import consistency, quiet  # noqa: E402
@@ -198,6 +199,10 @@ def main() -> None:
     parser.add_argument("--redis-db", type=int, default=13)
     args = parser.parse_args()
     redis_url = f"redis://127.0.0.1:6379/{args.redis_db}"
+    redis = Redis.from_url(redis_url)
+    ours = redis.dbsize() == 0  # emptied at the end only if nobody else had keys there
+    if not ours:
+        print(f"Redis db {args.redis_db} is not empty: left as it is at the end (choose another with --redis-db)")
     with scratch_postgres() as url, tempfile.TemporaryDirectory(prefix="opop-soak-") as tmp:
         instance = Path(tmp)
         sandboxes = {p: SandboxProcess(p, instance) for p in ("shopee", "tiktok")}
@@ -213,6 +218,8 @@ def main() -> None:
                 system.stop()
             for sandbox in sandboxes.values():
                 sandbox.stop()
+            if ours:
+                redis.flushdb()
             from marketplace.extensions import db
 
             try:
