@@ -184,10 +184,23 @@ def faults(sandboxes: dict, stats: Stats, log: list, stop: threading.Event, star
         stop.wait(30)
 
 
+QUEUES = ("default", "channel.pull", "channel.push", "search", "mail")
+
+
+def backlog() -> dict[str, int]:
+    """Messages waiting in each Celery queue (Redis lists named after the queues)."""
+    redis = Redis.from_url(os.environ["CELERY_BROKER_URL"])
+    return {f"queue {q}": redis.llen(q) for q in QUEUES}
+
+
+def sample(system: System) -> dict[str, float]:
+    return {**{name: rss_mb(proc.pid) for name, proc in system.procs.items()
+               if name in ("web", "worker", "search-worker", "beat")}, **backlog()}
+
+
 def sample_memory(system: System, memory: list, stop: threading.Event, started: float) -> None:
     while True:
-        memory.append((time.monotonic() - started, {name: rss_mb(proc.pid) for name, proc in system.procs.items()
-                                                    if name in ("web", "worker", "search-worker", "beat")}))
+        memory.append((time.monotonic() - started, sample(system)))
         if stop.wait(20):
             return
 
@@ -292,11 +305,13 @@ def run(args, system: System, sandboxes: dict, web: str, stripe_port: int) -> No
     seconds = time.monotonic() - started
     for sandbox in sandboxes.values():
         requests.put(f"{sandbox.base_url}/_sandbox/faults", json=NO_FAULTS, timeout=10)
-    memory.append((seconds, {name: rss_mb(proc.pid) for name, proc in system.procs.items()
-                             if name in ("web", "worker", "search-worker", "beat")}))
+    memory.append((seconds, sample(system)))
     report(stats, seconds, memory, fault_log)
     print("\nconsistency, once quiet:")
-    quiet(120)
+    quiet_started = time.monotonic()
+    settled = quiet(300, lambda: sum(backlog().values()))
+    print(f"  quiet (outbox dispatched, listings pushed, queues empty) after {time.monotonic() - quiet_started:.0f} s"
+          f"{'' if settled else ' NOT reached; left: ' + str(backlog())}")
     for line in consistency(placed, tokens):
         print("  " + line)
 

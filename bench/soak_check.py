@@ -3,8 +3,8 @@
 import time
 
 
-def quiet(seconds: float) -> bool:
-    """Until nothing is waiting: outbox dispatched, every listing pushed, sandboxes' pushes delivered or lost."""
+def quiet(seconds: float, queued=lambda: 0) -> bool:
+    """Until nothing is waiting: outbox dispatched, every listing pushed, ``queued()`` (Celery messages) zero."""
     import sqlalchemy as sa
 
     from marketplace.channels.models import ChannelListing
@@ -18,7 +18,7 @@ def quiet(seconds: float) -> bool:
                                     .where(OutboxEvent.dispatched_at.is_(None)))
         waiting += db.session.scalar(sa.select(sa.func.count()).select_from(ChannelListing).where(
             ChannelListing.push_requested > ChannelListing.push_done))
-        if waiting == 0:
+        if waiting + queued() == 0:
             return True
         time.sleep(1)
     return False

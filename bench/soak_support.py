@@ -133,6 +133,7 @@ def report(stats: Stats, seconds: float, memory: list, fault_log: list) -> None:
         print(f"  e.g. {label}: {' | '.join(samples)}")
     print("\nfaults (both sandboxes):\n  " + "\n  ".join(fault_log))
     names = list(memory[0][1]) if memory else []
-    print("\nRSS MB (process and children): " + "  ".join(f"{n:>13}" for n in ["t s", *names]))
+    print("\nover time: RSS MB (process and its children) and messages waiting per Celery queue")
+    print("  ".join(f"{n.removeprefix('queue '):>13}" for n in ["t s", *names]))
     for at, values in memory:
-        print(" " * 31 + "  ".join(f"{v:13.0f}" for v in [at, *(values[n] for n in names)]))
+        print("  ".join(f"{v:13.0f}" for v in [at, *(values[n] for n in names)]))
