@@ -57,6 +57,7 @@ def _init_domains(app: Flask) -> None:
     comes first (others subscribe to it); the Celery app last (it is built from what the domains declared)."""
     from marketplace import (
         accounts,
+        api,
         catalog,
         checkout,
         demo,
@@ -74,7 +75,7 @@ def _init_domains(app: Flask) -> None:
     from workers.celery_app import make_celery
 
     for domain in (outbox, mail, accounts, koperasi, catalog, inventory, checkout, orders, payments, storefront,
-                   search, seller, opop, demo):
+                   search, seller, opop, api, demo):
         domain.init_app(app)
     make_celery(app)
 

@@ -1,0 +1,164 @@
+"""The catalogue as the API reads it: frozen snapshots of product cards and details.
+
+A thin adapter over ``marketplace.catalog.queries`` and the search interface until the shared storefront read
+model (``marketplace.catalog.read_model``) lands; switching to it is a change to this file only."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from marketplace.catalog import queries
+from marketplace.catalog.models import Category, Product
+from marketplace.core.errors import NotFound
+from marketplace.core.regions import region_label
+from marketplace.storefront.search import search_products
+from search_index import SearchRequest
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    id: int
+    path: str
+    thumb_path: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class VariantRef:
+    id: int
+    product_id: int
+    name: str
+    sku: str
+    price: int
+    weight_grams: int
+
+
+@dataclass(frozen=True)
+class CategoryRef:
+    id: int
+    name: str
+    slug: str
+    parent_id: int | None
+
+
+@dataclass(frozen=True)
+class KoperasiRef:
+    id: int
+    name: str
+    slug: str
+    region_code: str
+    region: str
+    pesantren: str
+
+
+@dataclass(frozen=True)
+class CertificationRef:
+    kind: str
+    number: str
+    valid_until: date | None
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    id: int
+    slug: str
+    name: str
+    description: str
+    created_at: datetime
+    updated_at: datetime
+    is_flagship: bool
+    category_id: int | None
+    koperasi: KoperasiRef
+    images: tuple[ImageRef, ...]
+    variants: tuple[VariantRef, ...]
+    certifications: tuple[CertificationRef, ...]
+
+    @property
+    def price_range(self) -> tuple[int, int] | None:
+        prices = [v.price for v in self.variants]
+        return (min(prices), max(prices)) if prices else None
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    items: list[ProductCard]
+    total: int
+
+
+def _category(category: Category) -> CategoryRef:
+    return CategoryRef(category.id, category.name, category.slug, category.parent_id)
+
+
+def _card(product: Product) -> ProductCard:
+    koperasi = product.koperasi
+    today = date.today()
+    return ProductCard(
+        id=product.id, slug=product.slug, name=product.name, description=product.description or "",
+        created_at=product.created_at, updated_at=product.updated_at, is_flagship=product.is_flagship,
+        category_id=product.category_id,
+        koperasi=KoperasiRef(koperasi.id, koperasi.name, koperasi.slug, koperasi.region_code,
+                             region_label(koperasi.region_code), koperasi.pesantren.name),
+        images=tuple(ImageRef(i.id, i.path, i.thumb_path, i.alt) for i in product.images),
+        variants=tuple(VariantRef(v.id, v.product_id, v.label, v.sku, v.price, v.weight_grams)
+                       for v in product.variants if v.is_active),
+        certifications=tuple(CertificationRef(c.kind.value, c.number, c.valid_until) for c in product.certifications
+                             if c.valid_until is None or c.valid_until >= today),
+    )
+
+
+_SORTS = {("NAME", "ASC"): "nama", ("PRICE", "ASC"): "termurah", ("PRICE", "DESC"): "termahal",
+          ("CREATED_AT", "DESC"): "terbaru", ("PUBLISHED_AT", "DESC"): "terbaru"}
+SUPPORTED_SORTS = tuple(_SORTS)
+
+
+def _window(offset: int, limit: int) -> tuple[int, int, int]:
+    """(page, per_page, skip): pages of the listing that cover [offset, offset + limit). Clients page with one
+    page size, so offsets usually fall on a page boundary and the covering page is exactly the window."""
+    if limit and offset % limit == 0:
+        return offset // limit + 1, limit, 0
+    return 1, offset + limit, offset
+
+
+def list_products(offset: int, limit: int, *, category_ids: list[int] | None = None, sort: tuple[str, str] | None,
+                  search: str = "", koperasi_id: int | None = None, region_codes: list[str] | None = None,
+                  halal_only: bool = False, price_min: int | None = None,
+                  price_max: int | None = None) -> ProductPage:
+    """Published products of verified koperasi, ``limit`` of them from ``offset``. Text goes to the search
+    interface (ranked, or by the requested sort); everything else to the database listing."""
+    page, per_page, skip = _window(offset, limit)
+    if search.strip():
+        request = SearchRequest(text=" ".join(search.split())[:200], category_ids=tuple(category_ids or ()),
+                                region_codes=tuple(region_codes or ()), halal_only=halal_only, price_min=price_min,
+                                price_max=price_max, sort=_SORTS.get(sort, "relevansi") if sort else "relevansi",
+                                page=page, per_page=per_page, facets=False, highlight=False)
+        found = search_products(request)
+        products = [product for product, _hit in found.items]
+        if koperasi_id:
+            products = [p for p in products if p.koperasi_id == koperasi_id]
+        return ProductPage([_card(p) for p in products[skip:skip + limit]], found.page.total)
+    filters = queries.ListingFilters(category_ids=category_ids or [], koperasi_id=koperasi_id,
+                                     region_codes=region_codes or [], halal_only=halal_only, price_min=price_min,
+                                     price_max=price_max, sort=_SORTS.get(sort, "terbaru") if sort else "terbaru")
+    listing = queries.list_products(filters, page, per_page)
+    return ProductPage([_card(p) for p in listing.items[skip:skip + limit]], listing.total)
+
+
+def product_by_slug(slug: str) -> ProductCard | None:
+    try:
+        return _card(queries.published_product(slug))
+    except NotFound:
+        return None
+
+
+def product_by_id(product_id: int) -> ProductCard | None:
+    product = queries.visible_products_by_ids([product_id]).get(product_id)
+    return _card(product) if product else None
+
+
+def categories() -> list[CategoryRef]:
+    return [_category(c) for c in queries.all_categories()]
+
+
+def category_ids_with_children(category_ids: list[int]) -> list[int]:
+    """A category filter matches the category and its subcategories, as on the storefront."""
+    wanted = set(category_ids)
+    return sorted(wanted | {c.id for c in categories() if c.parent_id in wanted})
