@@ -2,6 +2,7 @@
 ``user_id``, ``owner``). Signed with the app's secret; a refresh token stops working when the password changes,
 so a reset logs out every device."""
 
+import hashlib
 from datetime import timedelta
 
 import jwt
@@ -24,7 +25,8 @@ class TokenError(Exception):
 
 
 def _key() -> str:
-    return current_app.config["SECRET_KEY"]
+    """Derived from the app secret, so a JWT key is never the cookie-signing key itself (and always 256 bits)."""
+    return hashlib.sha256(b"opop-api-jwt:" + current_app.config["SECRET_KEY"].encode()).hexdigest()
 
 
 def _password_stamp(user: User) -> str:

@@ -88,15 +88,18 @@ def _category(category: Category) -> CategoryRef:
     return CategoryRef(category.id, category.name, category.slug, category.parent_id)
 
 
+def koperasi_ref(koperasi) -> KoperasiRef:
+    return KoperasiRef(koperasi.id, koperasi.name, koperasi.slug, koperasi.region_code,
+                       region_label(koperasi.region_code), koperasi.pesantren.name)
+
+
 def _card(product: Product) -> ProductCard:
-    koperasi = product.koperasi
     today = date.today()
     return ProductCard(
         id=product.id, slug=product.slug, name=product.name, description=product.description or "",
         created_at=product.created_at, updated_at=product.updated_at, is_flagship=product.is_flagship,
         category_id=product.category_id,
-        koperasi=KoperasiRef(koperasi.id, koperasi.name, koperasi.slug, koperasi.region_code,
-                             region_label(koperasi.region_code), koperasi.pesantren.name),
+        koperasi=koperasi_ref(product.koperasi),
         images=tuple(ImageRef(i.id, i.path, i.thumb_path, i.alt) for i in product.images),
         variants=tuple(VariantRef(v.id, v.product_id, v.label, v.sku, v.price, v.weight_grams)
                        for v in product.variants if v.is_active),
@@ -152,6 +155,16 @@ def product_by_slug(slug: str) -> ProductCard | None:
 def product_by_id(product_id: int) -> ProductCard | None:
     product = queries.visible_products_by_ids([product_id]).get(product_id)
     return _card(product) if product else None
+
+
+def cards_by_ids(product_ids: list[int]) -> dict[int, ProductCard]:
+    """Visible products by id, for a checkout's lines (in one go)."""
+    return {pid: _card(p) for pid, p in queries.visible_products_by_ids(product_ids).items()}
+
+
+def card_of(product: Product) -> ProductCard:
+    """A product that is no longer on sale, still shown where a buyer has it in a checkout or an order."""
+    return _card(product)
 
 
 def categories() -> list[CategoryRef]:

@@ -8,28 +8,39 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCa
 from strawberry.schema.config import StrawberryConfig
 
 from marketplace.api.limits import cost_limiter
+from marketplace.api.mutations_account import AccountMutation
+from marketplace.api.mutations_checkout import CheckoutMutation
 from marketplace.api.queries_catalog import CatalogQuery
+from marketplace.api.queries_orders import AccountQuery
+from marketplace.api.types_common import SCALARS
 
 
 @strawberry.type
-class Query(CatalogQuery):
+class Query(CatalogQuery, AccountQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(AccountMutation, CheckoutMutation):
     pass
 
 
 def build_schema(app: Flask, introspection: bool | None = None) -> strawberry.Schema:
     config = app.config
-    extensions = [
-        MaxTokensLimiter(max_token_count=config["API_MAX_TOKENS"]),
-        ParserCache(maxsize=256),
-        QueryDepthLimiter(max_depth=config["API_MAX_DEPTH"]),
-        ValidationCache(maxsize=256),
+    tokens, depth = config["API_MAX_TOKENS"], config["API_MAX_DEPTH"]
+    extensions = [  # factories: a fresh extension per request (the parse/validation caches are shared)
+        lambda: MaxTokensLimiter(max_token_count=tokens),
+        lambda: ParserCache(maxsize=256),
+        lambda: QueryDepthLimiter(max_depth=depth),
+        lambda: ValidationCache(maxsize=256),
         cost_limiter(config["API_MAX_COST"], config["API_MAX_PAGE_SIZE"]),
     ]
     if not (config["API_INTROSPECTION"] if introspection is None else introspection):
-        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, extensions=extensions, config=StrawberryConfig(auto_camel_case=True))
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions,
+                             config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS))
 
 
 def public_schema() -> strawberry.Schema:
     """The schema without an app, for the SDL snapshot."""
-    return strawberry.Schema(query=Query)
+    return strawberry.Schema(query=Query, mutation=Mutation, config=StrawberryConfig(scalar_map=SCALARS))

@@ -14,16 +14,18 @@ from marketplace.api.ids import to_global_id
 CURRENCY = "IDR"
 CHANNEL_SLUG = "default-channel"
 
-JSONString = strawberry.scalar(
-    NewType("JSONString", object), serialize=json.dumps, parse_value=json.loads,
-    description="Arbitrary JSON, sent as a string (Saleor's JSONString).",
-)
-GenericScalar = strawberry.scalar(
-    NewType("GenericScalar", object), serialize=lambda v: v, parse_value=lambda v: v,
-    description="Any JSON value (Saleor's GenericScalar).",
-)
-UUID = strawberry.scalar(NewType("UUID", str), serialize=str, parse_value=str,
-                         description="A checkout token (opaque string; Saleor uses UUIDs).")
+JSONString = NewType("JSONString", object)
+GenericScalar = NewType("GenericScalar", object)
+UUID = NewType("UUID", str)
+
+SCALARS = {
+    JSONString: strawberry.scalar(name="JSONString", serialize=json.dumps, parse_value=json.loads,
+                                  description="Arbitrary JSON, sent as a string (Saleor's JSONString)."),
+    GenericScalar: strawberry.scalar(name="GenericScalar", serialize=lambda v: v, parse_value=lambda v: v,
+                                     description="Any JSON value (Saleor's GenericScalar)."),
+    UUID: strawberry.scalar(name="UUID", serialize=str, parse_value=str,
+                            description="A checkout token (opaque; Saleor uses UUIDs)."),
+}
 DateTime = datetime
 
 
