@@ -1,7 +1,7 @@
 """Imports every domain's models so that the metadata (and Alembic) sees them all."""
 
-from marketplace.api.models import ApiCheckoutState  # noqa: F401
 from marketplace.accounts.models import User  # noqa: F401
+from marketplace.api.models import ApiCheckoutState  # noqa: F401
 from marketplace.catalog.models import Category, Certification, Product, ProductImage, Variant  # noqa: F401
 from marketplace.checkout.models import Address, Cart, CartLine, ShippingRate  # noqa: F401
 from marketplace.inventory.models import Allocation, Reservation, Stock, StockMovement, Warehouse  # noqa: F401

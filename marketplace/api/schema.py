@@ -1,8 +1,11 @@
 """The schema, assembled with its limits: depth, cost, tokens, page size (in paging.py), and introspection that
 production may switch off."""
 
+import logging
+
 import strawberry
 from flask import Flask
+from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.schema.config import StrawberryConfig
@@ -14,6 +17,8 @@ from marketplace.api.queries_catalog import CatalogQuery
 from marketplace.api.queries_orders import AccountQuery
 from marketplace.api.types_common import SCALARS
 
+logger = logging.getLogger(__name__)
+
 
 @strawberry.type
 class Query(CatalogQuery, AccountQuery):
@@ -23,6 +28,14 @@ class Query(CatalogQuery, AccountQuery):
 @strawberry.type
 class Mutation(AccountMutation, CheckoutMutation):
     pass
+
+
+class ApiSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        """Only unexpected errors are logged (with their traceback); a client's mistakes are not ours."""
+        for error in errors:
+            if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
+                logger.error("GraphQL resolver failed: %s", error.message, exc_info=error.original_error)
 
 
 def build_schema(app: Flask, introspection: bool | None = None) -> strawberry.Schema:
@@ -37,7 +50,7 @@ def build_schema(app: Flask, introspection: bool | None = None) -> strawberry.Sc
     ]
     if not (config["API_INTROSPECTION"] if introspection is None else introspection):
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions,
+    return ApiSchema(query=Query, mutation=Mutation, extensions=extensions,
                              config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS))
 
 

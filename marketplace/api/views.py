@@ -30,7 +30,6 @@ class ApiView(GraphQLView):
                 if _is_expected(error):
                     cleaned.append(error)
                     continue
-                current_app.logger.error("GraphQL resolver failed", exc_info=error.original_error)
                 db.session.rollback()
                 cleaned.append(GraphQLError("Internal Server Error", nodes=error.nodes, path=error.path,
                                             extensions={"exception": {"code": "InternalServerError"}}))
