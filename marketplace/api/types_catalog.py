@@ -98,6 +98,13 @@ class Certification:
     valid_until: date | None
 
 
+@strawberry.enum
+class ThumbnailFormatEnum(Enum):
+    ORIGINAL = "ORIGINAL"
+    AVIF = "AVIF"
+    WEBP = "WEBP"
+
+
 @strawberry.type
 class ProductMedia:
     _ref: strawberry.Private[read_model.ImageRef]
@@ -107,7 +114,7 @@ class ProductMedia:
         return strawberry.ID(to_global_id("ProductMedia", self._ref.id))
 
     @strawberry.field
-    def url(self, size: int | None = None, format: str | None = None) -> str:
+    def url(self, size: int | None = None, format: ThumbnailFormatEnum | None = None) -> str:
         return media_url(self._ref.thumb_path if size and size <= 400 else self._ref.path)
 
     @strawberry.field
@@ -248,7 +255,7 @@ class Product:
         return ProductPricingInfo(on_sale=False, price_range=band, price_range_undiscounted=band)
 
     @strawberry.field
-    def thumbnail(self, size: int | None = None, format: str | None = None) -> Image | None:
+    def thumbnail(self, size: int | None = None, format: ThumbnailFormatEnum | None = None) -> Image | None:
         if not self._card.images:
             return None
         cover = self._card.images[0]
