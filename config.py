@@ -12,12 +12,16 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE = Path(os.environ.get("OPOP_INSTANCE_DIR") or BASE_DIR / "instance")
 
 
+DEV_SECRET_KEY = "dev-only-secret-change-me"
+DEV_STRIPE_WEBHOOK_SECRET = "whsec_opop_local"
+
+
 def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     INSTANCE_DIR = str(INSTANCE)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'opop.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -49,7 +53,7 @@ class Config:
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_opop_local")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "http://127.0.0.1:8420")
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "http://127.0.0.1:8420/js.stripe.com/v3/")
-    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_opop_local")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", DEV_STRIPE_WEBHOOK_SECRET)
 
     PRODUCTS_PER_PAGE = 24
     # Page cache for anonymous visitors (marketplace/storefront/cache.py): per process by default, Redis in production.
@@ -67,15 +71,33 @@ class Config:
 class ProductionConfig(Config):
     """Everything from the environment; refuses to start on development secrets."""
 
+    PROFILE = "production"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": _env_int("DB_POOL_SIZE", 5)}
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
     @classmethod
     def check(cls) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
-        if missing:
-            raise RuntimeError(f"production profile needs environment variables: {', '.join(missing)}")
+        """Refuses to start on anything a stranger could know: the repository's development secrets, a short
+        signing key, Stripe test keys or the public default webhook secret (anyone could forge "paid"), or debug
+        mode (an interactive debugger is remote code execution). Staging on Stripe's test mode must say so with
+        ALLOW_TEST_PAYMENTS=1."""
+        env = os.environ
+        problems = [f"{name} is not set" for name in ("SECRET_KEY", "DATABASE_URL", "STRIPE_SECRET_KEY",
+                                                       "STRIPE_WEBHOOK_SECRET") if not env.get(name)]
+        secret = env.get("SECRET_KEY", "")
+        if secret and (secret == DEV_SECRET_KEY or len(secret) < 32):
+            problems.append("SECRET_KEY must be a random value of at least 32 characters")
+        if env.get("STRIPE_WEBHOOK_SECRET") == DEV_STRIPE_WEBHOOK_SECRET:
+            problems.append("STRIPE_WEBHOOK_SECRET is the repository's public development secret")
+        if env.get("ALLOW_TEST_PAYMENTS") != "1":
+            for name, prefix in (("STRIPE_SECRET_KEY", "sk_test_"), ("STRIPE_PUBLISHABLE_KEY", "pk_test_")):
+                if env.get(name, "").startswith(prefix):
+                    problems.append(f"{name} is a test key (set ALLOW_TEST_PAYMENTS=1 only on a staging system)")
+        if env.get("FLASK_DEBUG", "").lower() in ("1", "true", "yes") or env.get("FLASK_ENV") == "development":
+            problems.append("debug mode is on (FLASK_DEBUG)")
+        if problems:
+            raise RuntimeError("refusing to start the production profile: " + "; ".join(problems))
 
 
 class TestingConfig(Config):

@@ -35,6 +35,8 @@ def create_app(profile: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(get_config(profile))
     app.config.update(overrides)
+    if app.config.get("PROFILE") == "production" and app.debug:
+        raise RuntimeError("refusing to start the production profile with debug on")
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
@@ -72,7 +74,7 @@ def _init_domains(app: Flask) -> None:
         seller,
         storefront,
     )
-    from workers.celery_app import make_celery
+    from marketplace.core.celery import make_celery
 
     for domain in (outbox, mail, accounts, koperasi, catalog, inventory, checkout, orders, payments, storefront,
                    search, seller, opop, api, demo):

@@ -2,7 +2,6 @@
 logging in merges the guest cart into the account's. Quantities are limited by what is available."""
 
 import secrets
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -215,10 +214,3 @@ def summarise(cart: Cart, with_availability: bool = True) -> CartSummary:
 def cart_item_count(user_id: int | None, token: str | None) -> int:
     cart = find_cart(user_id, token)
     return cart.item_count if cart else 0
-
-
-def lines_by_koperasi(cart: Cart) -> dict[int, list[CartLine]]:
-    grouped: dict[int, list[CartLine]] = defaultdict(list)
-    for line in cart.lines:
-        grouped[line.variant.koperasi_id].append(line)
-    return grouped

@@ -163,12 +163,3 @@ def complete_checkout(cart: Cart, user: User, choices: dict[str, str], note: str
         requests.extend(inventory.LineRequest(line.variant_id, line.quantity, line.id) for line in order.lines)
     inventory.allocate_lines(requests, token=cart.token, reference=",".join(o.number for o in orders))
     return CheckoutResult(orders, payment, created=True)
-
-
-def result_for_buyer(token: str, user: User) -> CheckoutResult:
-    from marketplace.core.errors import NotFound
-
-    result = existing_result(token)
-    if result is None or any(order.user_id != user.id for order in result.orders):
-        raise NotFound(_("Pembayaran tidak ditemukan."))
-    return result

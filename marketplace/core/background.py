@@ -1,5 +1,5 @@
 """What each domain's ``init_app`` declares for the background: the module holding its Celery tasks and its
-periodic (beat) entries, and its step of the demo data. ``workers.celery_app`` builds the one Celery app from these
+periodic (beat) entries, and its step of the demo data. ``core.celery`` builds the one Celery app from these
 declarations once every domain has made them, so no task module is imported for its side effects elsewhere."""
 
 from collections.abc import Callable

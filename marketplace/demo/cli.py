@@ -1,4 +1,4 @@
-"""Command-line tools: `flask demo seed`."""
+"""Command-line tools: `flask demo seed`, `flask demo sandbox shopee|tiktok`."""
 
 import click
 from flask import Flask
@@ -30,5 +30,22 @@ def register_cli(app: Flask) -> None:
         else:
             click.echo(f"Created {result['koperasi']} koperasi and {result['products']} products. "
                        f"Password for every demo login: {DEMO_PASSWORD}")
+
+    @demo.command("sandbox")
+    @click.argument("platform", type=click.Choice(["shopee", "tiktok"]))
+    @click.option("--url", default=None, help="Sandbox base URL (default: sandboxes/credentials.py).")
+    @click.option("--wait", default=30.0, help="Seconds to wait for the sandbox to come up.")
+    def sandbox(platform: str, url: str | None, wait: float):
+        """Create the demo shop on a partner sandbox with the first koperasi's products (once)."""
+        from marketplace.demo.sandboxes import SandboxUnavailable, seed_sandbox
+
+        try:
+            result = seed_sandbox(platform, url, wait)
+        except SandboxUnavailable as error:
+            raise click.ClickException(str(error)) from error
+        if result["skipped"]:
+            click.echo(f"{platform} sandbox: demo shop {result['shop_id']} already present.")
+        else:
+            click.echo(f"{platform} sandbox: demo shop {result['shop_id']} with {result['products']} products.")
 
     app.cli.add_command(demo)

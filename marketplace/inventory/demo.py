@@ -1,7 +1,6 @@
-"""Demo step: a warehouse (gudang) per koperasi, stock for every variant through the inventory services (so the
-ledger explains it), and a shipping rate table per koperasi."""
+"""Demo step: a warehouse (gudang) per koperasi and stock for every variant through the inventory services (so
+the ledger explains it)."""
 
-from marketplace.checkout.shipping import set_rate_table, standard_rate_rows
 from marketplace.inventory.models import MovementReason
 from marketplace.inventory.services import create_warehouse, set_stock
 
@@ -14,4 +13,3 @@ def seed_inventory(koperasi, products, rng) -> None:
             quantity = 0 if rng.random() < 0.08 else rng.choice([3, 5, 8, 12, 20, 35, 50, 80, 120])
             if quantity:
                 set_stock(variant, warehouse, quantity, reason=MovementReason.INITIAL, note="Stok awal demo")
-    set_rate_table(koperasi.id, standard_rate_rows(scale=0.9 + rng.random() * 0.3))

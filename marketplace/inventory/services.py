@@ -178,18 +178,6 @@ def reserve_stock(token: str, requests: list[LineRequest], now: datetime | None 
     return reservations
 
 
-def release_reservation(token: str) -> int:
-    """Drops a checkout's holds (the buyer left or the checkout completed). Returns the number of rows removed."""
-    rows = list(db.session.scalars(select(Reservation).where(Reservation.checkout_token == token)))
-    if not rows:
-        return 0
-    variant_ids = {r.variant_id for r in rows}
-    db.session.execute(delete(Reservation).where(Reservation.checkout_token == token))
-    _announce(variant_ids)
-    db.session.flush()
-    return len(rows)
-
-
 def purge_expired_reservations(now: datetime | None = None) -> int:
     """Deletes holds past their expiry. They were already ignored; announcing them lets channels show the units."""
     now = now or utcnow()
@@ -241,9 +229,10 @@ def allocate_lines(requests: list[LineRequest], *, token: str | None = None, ref
     return allocations
 
 
-def deallocate_lines(order_line_ids: list[int], *, reference: str = "",
-                     reason: MovementReason = MovementReason.CANCEL) -> int:
-    """Gives back what order lines were promised (cancel before shipping). Safe to call twice."""
+def _release_allocations(order_line_ids: list[int], reason: MovementReason, *, reference: str,
+                         leaves_stock: bool) -> int:
+    """Ends what order lines were promised, in stock-id order under the row locks; safe to call twice (spent
+    allocations are skipped). ``leaves_stock``: the units left the warehouse too (shipped), else they return."""
     allocations = list(db.session.scalars(
         select(Allocation).where(Allocation.order_line_id.in_(order_line_ids), Allocation.quantity > 0)
     ))
@@ -252,7 +241,8 @@ def deallocate_lines(order_line_ids: list[int], *, reference: str = "",
     stocks = {s.id: s for s in lock_stocks(stock_ids=[a.stock_id for a in allocations])}
     released = 0
     for allocation in sorted(allocations, key=lambda a: a.stock_id):
-        _move(stocks[allocation.stock_id], reason, allocated_delta=-allocation.quantity, reference=reference)
+        _move(stocks[allocation.stock_id], reason, allocated_delta=-allocation.quantity, reference=reference,
+              quantity_delta=-allocation.quantity if leaves_stock else 0)
         released += allocation.quantity
         allocation.quantity = 0
     _announce({s.variant_id for s in stocks.values()})
@@ -260,23 +250,15 @@ def deallocate_lines(order_line_ids: list[int], *, reference: str = "",
     return released
 
 
+def deallocate_lines(order_line_ids: list[int], *, reference: str = "",
+                     reason: MovementReason = MovementReason.CANCEL) -> int:
+    """Gives back what order lines were promised (cancel before shipping)."""
+    return _release_allocations(order_line_ids, reason, reference=reference, leaves_stock=False)
+
+
 def fulfil_lines(order_line_ids: list[int], *, reference: str = "") -> int:
     """The parcel left the warehouse: allocated units stop being stock at all."""
-    allocations = list(db.session.scalars(
-        select(Allocation).where(Allocation.order_line_id.in_(order_line_ids), Allocation.quantity > 0)
-    ))
-    if not allocations:
-        return 0
-    stocks = {s.id: s for s in lock_stocks(stock_ids=[a.stock_id for a in allocations])}
-    shipped = 0
-    for allocation in sorted(allocations, key=lambda a: a.stock_id):
-        _move(stocks[allocation.stock_id], MovementReason.FULFILMENT, quantity_delta=-allocation.quantity,
-              allocated_delta=-allocation.quantity, reference=reference)
-        shipped += allocation.quantity
-        allocation.quantity = 0
-    _announce({s.variant_id for s in stocks.values()})
-    db.session.flush()
-    return shipped
+    return _release_allocations(order_line_ids, MovementReason.FULFILMENT, reference=reference, leaves_stock=True)
 
 
 def set_stock(variant: Variant, warehouse: Warehouse, quantity: int, *,

@@ -15,6 +15,7 @@ class OrderStatus(StrEnum):
     SHIPPED = "dikirim"
     COMPLETED = "selesai"
     CANCELLED = "dibatalkan"
+    REFUND_PENDING = "dana_diproses"
     REFUNDED = "dana_kembali"
 
 
@@ -24,6 +25,7 @@ STATUS_LABELS = {
     OrderStatus.SHIPPED: _l("Dikirim"),
     OrderStatus.COMPLETED: _l("Selesai"),
     OrderStatus.CANCELLED: _l("Dibatalkan"),
+    OrderStatus.REFUND_PENDING: _l("Dana sedang dikembalikan"),
     OrderStatus.REFUNDED: _l("Dana dikembalikan"),
 }
 

@@ -18,10 +18,11 @@ from marketplace.outbox import services as outbox
 
 ALLOWED = {
     OrderStatus.UNPAID: {OrderStatus.PACKING, OrderStatus.CANCELLED},
-    OrderStatus.PACKING: {OrderStatus.SHIPPED, OrderStatus.REFUNDED},
+    OrderStatus.PACKING: {OrderStatus.SHIPPED, OrderStatus.REFUND_PENDING},
     OrderStatus.SHIPPED: {OrderStatus.COMPLETED},
     OrderStatus.COMPLETED: set(),
-    OrderStatus.CANCELLED: {OrderStatus.REFUNDED},  # only when a payment arrives after the order expired
+    OrderStatus.CANCELLED: {OrderStatus.REFUND_PENDING},  # only when a payment arrives after the order expired
+    OrderStatus.REFUND_PENDING: {OrderStatus.REFUNDED},
     OrderStatus.REFUNDED: set(),
 }
 
@@ -82,17 +83,27 @@ def cancel_by_buyer(order: Order, user_id: int) -> Order:
     return order
 
 
-def refund_paid(order: Order, note: str, user_id: int | None = None) -> Order:
-    """A paid order cancelled before shipping: stock goes back and the order's full amount is refunded."""
-    from marketplace.payments import services as payments
-
-    if OrderStatus.REFUNDED not in ALLOWED[order.status]:
-        _transition(order, OrderStatus.REFUNDED, note, user_id)  # raises the clear message
-    payments.refund_order(order)  # the network call first: no stock row is locked while we wait for it
-    _transition(order, OrderStatus.REFUNDED, note, user_id)
-    inventory.deallocate_lines([line.id for line in order.lines], reference=order.number)
+def request_refund(order: Order, note: str, user_id: int | None = None) -> Order:
+    """A paid order cancelled before shipping (or paid after its deadline cancelled it): the stock goes back now,
+    the money after commit. ``order.refund_requested`` tells the payments domain, whose task calls the gateway
+    with no row locked and then calls ``mark_refunded``."""
+    was_cancelled = order.status == OrderStatus.CANCELLED
+    _transition(order, OrderStatus.REFUND_PENDING, note, user_id)
+    if not was_cancelled:  # a cancelled order gave its stock back already
+        inventory.deallocate_lines([line.id for line in order.lines], reference=order.number)
+    outbox.record("order.refund_requested", order_id=order.id, amount=order.total)
     db.session.flush()
     return order
+
+
+def mark_refunded(order: Order) -> bool:
+    """The gateway returned the money. False if the order was not waiting for it (a retried task)."""
+    order = _locked(order)
+    if order.status != OrderStatus.REFUND_PENDING:
+        return False
+    _transition(order, OrderStatus.REFUNDED, _("Dana dikembalikan ke pembeli"))
+    db.session.flush()
+    return True
 
 
 def cancel_by_seller(order: Order, user_id: int, reason: str = "") -> Order:
@@ -101,7 +112,7 @@ def cancel_by_seller(order: Order, user_id: int, reason: str = "") -> Order:
     if order.status == OrderStatus.UNPAID:
         cancel_unpaid(order, note, user_id)
     elif order.status == OrderStatus.PACKING:
-        refund_paid(order, note, user_id)
+        request_refund(order, note, user_id)
     else:
         raise InvalidTransition(_("Pesanan yang sudah dikirim tidak bisa dibatalkan."))
     return order

@@ -4,30 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from marketplace.checkout.addresses import format_address
-from marketplace.checkout.models import COURIER_NAMES, Courier
 from marketplace.core.errors import DomainError
 from marketplace.extensions import db
-from marketplace.orders import (
-    notifications,  # noqa: F401  (registers the outbox handlers)
-    services,
-)
-from marketplace.payments.gateway import GatewayError
+from marketplace.orders import services
 
 bp = Blueprint("orders", __name__)
-
-
-@bp.app_template_filter("courier")
-def courier_name(code: str) -> str:
-    try:
-        return COURIER_NAMES[Courier(code)]
-    except ValueError:
-        return code
-
-
-@bp.app_template_filter("address")
-def address_text(address: dict) -> str:
-    return format_address(address or {})
 
 
 def _apply(action, success: str, target: str):
@@ -35,9 +16,9 @@ def _apply(action, success: str, target: str):
         action()
         db.session.commit()
         flash(success, "success")
-    except (DomainError, GatewayError) as error:
+    except DomainError as error:
         db.session.rollback()
-        flash(getattr(error, "message", None) or _("Gagal menghubungi layanan pembayaran. Coba lagi."), "error")
+        flash(error.message, "error")
     return redirect(target)
 
 

@@ -4,8 +4,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.core.background import register_tasks
+    from marketplace.outbox.services import subscribe
     from marketplace.payments.cli import register_cli
+    from marketplace.payments.refunds import enqueue_refunds
     from marketplace.payments.views import bp
 
     app.register_blueprint(bp)
     register_cli(app)
+    subscribe(app, "order.refund_requested", enqueue_refunds)
+    register_tasks(app, "marketplace.payments.tasks", {
+        "payments-retry-refunds": {"task": "payments.retry_refunds", "schedule": 900.0},
+    })

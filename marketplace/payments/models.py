@@ -49,9 +49,16 @@ class PaymentEvent(db.Model):
 
 
 class Refund(db.Model):
+    """A refund of one order, asked for in the cancelling transaction and carried out by a task after commit:
+    pending → succeeded, or failed (with the gateway's message, for staff) and retried."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(db.ForeignKey("payment.id"), index=True)
     order_id: Mapped[int] = mapped_column(db.ForeignKey("order.id"), unique=True)
     amount: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default="pending", server_default="succeeded")
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(String(500))
     gateway_refund_id: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]

@@ -11,7 +11,7 @@ from marketplace.extensions import db
 from marketplace.orders import services as orders_service
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments.gateway import GatewayError, GatewayEvent, Intent, get_gateway
-from marketplace.payments.models import Payment, PaymentEvent, PaymentStatus, Refund
+from marketplace.payments.models import Payment, PaymentEvent, PaymentStatus
 
 
 class PaymentFailed(ValidationError):
@@ -88,8 +88,8 @@ def _succeeded(payment: Payment, intent: Intent) -> str:
     # back) or waits and finds it paid.
     for order in lock_rows(Order, [o.id for o in orders_of(payment)]):
         if not orders_service.mark_paid(order) and order.status == OrderStatus.CANCELLED:
-            # Paid after the deadline cancelled it: the stock is gone, so the money goes back.
-            orders_service.refund_paid(order, _("Pembayaran diterima setelah batas waktu; dana dikembalikan"))
+            # Paid after the deadline cancelled it: the stock is gone, so the money goes back (after commit).
+            orders_service.request_refund(order, _("Pembayaran diterima setelah batas waktu; dana dikembalikan"))
     db.session.flush()
     return "paid"
 
@@ -144,22 +144,6 @@ def handle_event(event: GatewayEvent) -> str:
         stored.outcome = "ignored"
     db.session.flush()
     return stored.outcome
-
-
-def refund_order(order: Order) -> Refund:
-    """Refunds one order's full amount from the cart's payment (once per order)."""
-    existing = db.session.scalar(select(Refund).where(Refund.order_id == order.id))
-    if existing:
-        return existing
-    payment = db.session.get(Payment, order.payment_id)
-    if payment is None or payment.status != PaymentStatus.SUCCEEDED:
-        raise ValidationError(_("Pesanan ini belum dibayar, tidak ada dana untuk dikembalikan."))
-    gateway_id = get_gateway().refund(payment.intent_id, order.total, f"opop-refund-order-{order.id}")
-    refund = Refund(payment_id=payment.id, order_id=order.id, amount=order.total, gateway_refund_id=gateway_id)
-    payment.refunded_amount += order.total
-    db.session.add(refund)
-    db.session.flush()
-    return refund
 
 
 def payment_for_buyer(token: str, user_id: int) -> Payment:

@@ -24,7 +24,8 @@ TABS = {
     "siap-kirim": (_l("Siap dikirim"), and_(Order.status == OrderStatus.PACKING, Order.packed_at.is_not(None))),
     "dikirim": (_l("Dikirim"), Order.status == OrderStatus.SHIPPED),
     "selesai": (_l("Selesai"), Order.status == OrderStatus.COMPLETED),
-    "batal": (_l("Dibatalkan"), Order.status.in_([OrderStatus.CANCELLED, OrderStatus.REFUNDED])),
+    "batal": (_l("Dibatalkan"), Order.status.in_([OrderStatus.CANCELLED, OrderStatus.REFUND_PENDING,
+                                                  OrderStatus.REFUNDED])),
 }
 
 

@@ -9,6 +9,7 @@ from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.pagination import parse_page
 from marketplace.extensions import db
 from marketplace.payments.gateway import GatewayError
+from marketplace.payments.refunds import refund_of_order
 from marketplace.seller import orders as desk
 from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp, form_errors_flash
@@ -39,7 +40,8 @@ def orders(membership):
 def order_detail(membership, number: str):
     order = desk.order_of_koperasi(membership.koperasi_id, number)
     return render_template("seller/order_detail.html", order=order, ship_form=_ship_form(order),
-                           cancel_form=CancelOrderForm(formdata=None), pack_form=PackForm())
+                           cancel_form=CancelOrderForm(formdata=None), pack_form=PackForm(),
+                           refund=refund_of_order(order.id))
 
 
 def _act(membership, number: str, action, success: str):

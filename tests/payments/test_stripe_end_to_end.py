@@ -144,6 +144,11 @@ def test_card_payment_marks_orders_paid_only_through_the_signed_webhook(live_app
     seller.post(f"/seller/{shop['slug']}/pesanan/{order_number}/batal", data={"reason": "Stok rusak"})
     with app.app_context():
         order = db.session.scalar(select(Order).where(Order.number == order_number))
+        assert order.status == OrderStatus.REFUND_PENDING  # the gateway is called after commit, not in the click
+        assert available_by_variant([shop["variant"]])[shop["variant"]] == 5
+        dispatch_pending()  # the outbox hands the refund to its task (eager here; the payments worker in production)
+        db.session.commit()
+        order = db.session.scalar(select(Order).where(Order.number == order_number))
         refund = db.session.scalar(select(Refund).where(Refund.order_id == order.id))
         assert order.status == OrderStatus.REFUNDED and refund.gateway_refund_id.startswith("re_")
         assert refund.amount == order.total
@@ -225,6 +230,8 @@ def test_a_payment_arriving_after_expiry_is_refunded_not_oversold(live_app):
     gateway.v1.payment_intents.confirm(intent_id)
 
     def refunded():
+        dispatch_pending()
+        db.session.commit()
         return db.session.scalar(select(Order.status).where(Order.number == number)) == OrderStatus.REFUNDED
     assert _wait(app, refunded)
     with app.app_context():

@@ -1,4 +1,4 @@
-"""The one Celery app. Broker and result backend come from the Flask config: kombu's sqla+sqlite transport on a
+"""Builds the one Celery app. Broker and result backend come from the Flask config: kombu's sqla+sqlite transport on a
 laptop, Redis in production. Task modules and beat entries come from the domains (``core.background``); every
 task runs inside a Flask app context and commits once at its edge."""
 

@@ -1,0 +1,79 @@
+"""Refunds, after commit. A cancellation records ``order.refund_requested`` in its own transaction; the task
+below calls the gateway with no database row locked (the gateway's idempotency key makes a retried call return
+the same refund), then marks the order refunded. A failure is kept on the refund row for staff and retried."""
+
+from flask import current_app
+from sqlalchemy import select
+
+from marketplace.core.locking import lock_rows
+from marketplace.core.timeutil import utcnow
+from marketplace.extensions import db
+from marketplace.orders import services as orders
+from marketplace.orders.models import Order, OrderStatus
+from marketplace.outbox.models import OutboxEvent
+from marketplace.payments.gateway import GatewayError, get_gateway
+from marketplace.payments.models import Payment, PaymentStatus, Refund
+
+TASK = "payments.refund_order"
+
+
+def enqueue_refunds(events: list[OutboxEvent]) -> None:
+    """Outbox handler for ``order.refund_requested``."""
+    celery = current_app.extensions["celery"]
+    for outbox_event in events:
+        celery.tasks[TASK].apply_async(args=[outbox_event.payload["order_id"]])
+
+
+def start_refund(order_id: int) -> Refund | None:
+    """The refund row for an order waiting for its money (created on the first attempt); None when there is
+    nothing to do. The caller commits before calling the gateway."""
+    order = db.session.get(Order, order_id)
+    if order is None or order.status != OrderStatus.REFUND_PENDING:
+        return None
+    refund = db.session.scalar(select(Refund).where(Refund.order_id == order_id))
+    if refund is None:
+        refund = Refund(payment_id=order.payment_id, order_id=order.id, amount=order.total, status="pending",
+                        attempts=0)
+        db.session.add(refund)
+    refund.attempts += 1
+    refund.updated_at = utcnow()
+    db.session.flush()
+    return refund
+
+
+def call_gateway(refund: Refund) -> str:
+    """The network call. Raises ``GatewayError`` when the gateway refuses or cannot be reached."""
+    if refund.gateway_refund_id:
+        return refund.gateway_refund_id
+    payment = db.session.get(Payment, refund.payment_id)
+    if payment is None or payment.status != PaymentStatus.SUCCEEDED or not payment.intent_id:
+        raise GatewayError("payment not captured")
+    return get_gateway().refund(payment.intent_id, refund.amount, f"opop-refund-order-{refund.order_id}")
+
+
+def finish_refund(refund_id: int, gateway_refund_id: str) -> bool:
+    refund = db.session.get(Refund, refund_id)
+    (payment,) = lock_rows(Payment, [refund.payment_id])
+    if refund.status != "succeeded":
+        refund.status, refund.gateway_refund_id, refund.last_error = "succeeded", gateway_refund_id, None
+        refund.updated_at = utcnow()
+        payment.refunded_amount += refund.amount
+    marked = orders.mark_refunded(db.session.get(Order, refund.order_id))
+    db.session.flush()
+    return marked
+
+
+def fail_refund(refund_id: int, error: Exception) -> None:
+    refund = db.session.get(Refund, refund_id)
+    refund.status, refund.last_error, refund.updated_at = "failed", str(error)[:500], utcnow()
+    db.session.flush()
+
+
+def pending_refund_order_ids(limit: int = 200) -> list[int]:
+    """Orders still waiting for their money (the periodic retry re-enqueues them)."""
+    return list(db.session.scalars(
+        select(Order.id).where(Order.status == OrderStatus.REFUND_PENDING).order_by(Order.id).limit(limit)))
+
+
+def refund_of_order(order_id: int) -> Refund | None:
+    return db.session.scalar(select(Refund).where(Refund.order_id == order_id))

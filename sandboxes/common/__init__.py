@@ -1,0 +1,1 @@
+"""Plumbing both sandboxes share: storage, request log, rate limits, faults, push delivery, control API."""
