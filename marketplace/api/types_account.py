@@ -105,6 +105,6 @@ class User:
     def orders(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
                before: str | None = None
                ) -> Annotated["OrderCountableConnection", strawberry.lazy("marketplace.api.types_order")]:
-        from marketplace.api.queries_orders import orders_of_user
+        from marketplace.api.orders_read import orders_of_user
 
         return orders_of_user(self._user, first, after, last, before)
