@@ -190,7 +190,9 @@ def complete_load(base: str, checkouts: list[tuple[str, str]], connections: int)
 
 def serve(url: str, instance: Path, workers: int, stripe: str) -> subprocess.Popen:
     port = free_port()
-    env = {**os.environ, "OPOP_CONFIG": "production", "DATABASE_URL": url, "SECRET_KEY": "bench-secret",
+    env = {**os.environ, "OPOP_CONFIG": "production", "DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40,
+           "STRIPE_SECRET_KEY": "sk_test_opop_local", "STRIPE_WEBHOOK_SECRET": "whsec_bench_" + "y" * 20,
+           "ALLOW_TEST_PAYMENTS": "1",
            "MEDIA_DIR": str(instance / "media"), "OPOP_INSTANCE_DIR": str(instance), "SESSION_COOKIE_SECURE": "0",
            "STRIPE_API_BASE": stripe, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
            "CELERY_TASK_ALWAYS_EAGER": "0", "MAIL_BACKEND": "locmem"}

@@ -93,7 +93,7 @@ class CatalogQuery:
         items = page.items[:span.limit]
         edges = [ProductCountableEdge(node=Product(_card=card), cursor=offset_cursor(span.offset + n))
                  for n, card in enumerate(items)]
-        info.context.expect_variants(v.id for card in items for v in card.variants)
+        info.context.expect_full(card.id for card in items)
         return ProductCountableConnection(edges=edges, page_info=page_info(span.offset, len(items), page.total),
                                           total_count=page.total)
 

@@ -6,10 +6,22 @@ model (``marketplace.catalog.read_model``) lands; switching to it is a change to
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import exists, func, or_, select
+
 from marketplace.catalog import queries
-from marketplace.catalog.models import Category, Product
+from marketplace.catalog.models import (
+    Category,
+    Certification,
+    CertificationKind,
+    Product,
+    ProductImage,
+    ProductStatus,
+    Variant,
+)
 from marketplace.core.errors import NotFound
 from marketplace.core.regions import region_label
+from marketplace.extensions import db
+from marketplace.koperasi.models import Koperasi, Pesantren, VerificationStatus
 from marketplace.storefront.search import search_products
 from search_index import SearchRequest
 
@@ -71,9 +83,14 @@ class ProductCard:
     images: tuple[ImageRef, ...]
     variants: tuple[VariantRef, ...]
     certifications: tuple[CertificationRef, ...]
+    # A listing card carries only what a grid shows (price range, cover); the rest is loaded on demand.
+    complete: bool = True
+    listed_price_range: tuple[int, int] | None = None
 
     @property
     def price_range(self) -> tuple[int, int] | None:
+        if not self.complete:
+            return self.listed_price_range
         prices = [v.price for v in self.variants]
         return (min(prices), max(prices)) if prices else None
 
@@ -121,14 +138,64 @@ def _window(offset: int, limit: int) -> tuple[int, int, int]:
     return 1, offset + limit, offset
 
 
+def _listing_query(category_ids, koperasi_id, region_codes, halal_only, price_min, price_max):
+    """Card rows in one statement (no ORM objects): the grid's hot path."""
+    prices = (select(Variant.product_id, func.min(Variant.price).label("low"), func.max(Variant.price).label("high"))
+              .where(Variant.is_active.is_(True)).group_by(Variant.product_id).subquery())
+    cover = (select(ProductImage.thumb_path).where(ProductImage.product_id == Product.id)
+             .order_by(ProductImage.position, ProductImage.id).limit(1).scalar_subquery())
+    cover_alt = (select(ProductImage.alt).where(ProductImage.product_id == Product.id)
+                 .order_by(ProductImage.position, ProductImage.id).limit(1).scalar_subquery())
+    query = (select(Product.id, Product.slug, Product.name, Product.created_at, Product.updated_at,
+                    Product.is_flagship, Product.category_id, prices.c.low, prices.c.high, cover.label("cover"),
+                    cover_alt.label("cover_alt"), Koperasi.id.label("k_id"), Koperasi.name.label("k_name"),
+                    Koperasi.slug.label("k_slug"), Koperasi.region_code, Pesantren.name.label("p_name"))
+             .join(prices, prices.c.product_id == Product.id)
+             .join(Koperasi, Koperasi.id == Product.koperasi_id).join(Pesantren, Pesantren.id == Koperasi.pesantren_id)
+             .where(Product.status == ProductStatus.PUBLISHED, Koperasi.status == VerificationStatus.VERIFIED))
+    if category_ids:
+        query = query.where(Product.category_id.in_(category_ids))
+    if region_codes:
+        query = query.where(Koperasi.region_code.in_(region_codes))
+    if koperasi_id:
+        query = query.where(Product.koperasi_id == koperasi_id)
+    if halal_only:
+        query = query.where(exists().where(
+            Certification.product_id == Product.id, Certification.kind == CertificationKind.HALAL,
+            or_(Certification.valid_until.is_(None), Certification.valid_until >= date.today())))
+    if price_min is not None:
+        query = query.where(prices.c.low >= price_min)
+    if price_max is not None:
+        query = query.where(prices.c.low <= price_max)
+    return query, prices
+
+
+_ORDER = {
+    "terbaru": lambda p: (Product.created_at.desc(), Product.id.desc()),
+    "termurah": lambda p: (p.c.low.asc(), Product.id),
+    "termahal": lambda p: (p.c.low.desc(), Product.id),
+    "nama": lambda p: (Product.name.asc(), Product.id),
+}
+
+
+def _listed(row) -> ProductCard:
+    images = (ImageRef(0, row.cover, row.cover, row.cover_alt or ""),) if row.cover else ()
+    return ProductCard(
+        id=row.id, slug=row.slug, name=row.name, description="", created_at=row.created_at,
+        updated_at=row.updated_at, is_flagship=row.is_flagship, category_id=row.category_id,
+        koperasi=KoperasiRef(row.k_id, row.k_name, row.k_slug, row.region_code, region_label(row.region_code),
+                             row.p_name),
+        images=images, variants=(), certifications=(), complete=False, listed_price_range=(row.low, row.high))
+
+
 def list_products(offset: int, limit: int, *, category_ids: list[int] | None = None, sort: tuple[str, str] | None,
                   search: str = "", koperasi_id: int | None = None, region_codes: list[str] | None = None,
                   halal_only: bool = False, price_min: int | None = None,
                   price_max: int | None = None) -> ProductPage:
     """Published products of verified koperasi, ``limit`` of them from ``offset``. Text goes to the search
     interface (ranked, or by the requested sort); everything else to the database listing."""
-    page, per_page, skip = _window(offset, limit)
     if search.strip():
+        page, per_page, skip = _window(offset, limit)
         request = SearchRequest(text=" ".join(search.split())[:200], category_ids=tuple(category_ids or ()),
                                 region_codes=tuple(region_codes or ()), halal_only=halal_only, price_min=price_min,
                                 price_max=price_max, sort=_SORTS.get(sort, "relevansi") if sort else "relevansi",
@@ -138,11 +205,11 @@ def list_products(offset: int, limit: int, *, category_ids: list[int] | None = N
         if koperasi_id:
             products = [p for p in products if p.koperasi_id == koperasi_id]
         return ProductPage([_card(p) for p in products[skip:skip + limit]], found.page.total)
-    filters = queries.ListingFilters(category_ids=category_ids or [], koperasi_id=koperasi_id,
-                                     region_codes=region_codes or [], halal_only=halal_only, price_min=price_min,
-                                     price_max=price_max, sort=_SORTS.get(sort, "terbaru") if sort else "terbaru")
-    listing = queries.list_products(filters, page, per_page)
-    return ProductPage([_card(p) for p in listing.items[skip:skip + limit]], listing.total)
+    query, prices = _listing_query(category_ids, koperasi_id, region_codes, halal_only, price_min, price_max)
+    total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Product.id).subquery()))
+    order = _ORDER[_SORTS.get(sort, "terbaru") if sort else "terbaru"](prices)
+    rows = db.session.execute(query.order_by(*order).limit(limit).offset(offset)).all()
+    return ProductPage([_listed(row) for row in rows], total or 0)
 
 
 def product_by_slug(slug: str) -> ProductCard | None:

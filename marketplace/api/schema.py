@@ -40,16 +40,19 @@ class ApiSchema(strawberry.Schema):
 
 def build_schema(app: Flask, introspection: bool | None = None) -> strawberry.Schema:
     config = app.config
-    tokens, depth = config["API_MAX_TOKENS"], config["API_MAX_DEPTH"]
+    tokens = config["API_MAX_TOKENS"]
+    # The rule classes are made once: the validation cache is keyed by them, so a new class per request (what a
+    # fresh QueryDepthLimiter makes) would validate every request again.
+    rules = list(QueryDepthLimiter(max_depth=config["API_MAX_DEPTH"]).validation_rules)
+    if not (config["API_INTROSPECTION"] if introspection is None else introspection):
+        rules.append(NoSchemaIntrospectionCustomRule)
     extensions = [  # factories: a fresh extension per request (the parse/validation caches are shared)
         lambda: MaxTokensLimiter(max_token_count=tokens),
         lambda: ParserCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=depth),
+        lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=256),
         cost_limiter(config["API_MAX_COST"], config["API_MAX_PAGE_SIZE"]),
     ]
-    if not (config["API_INTROSPECTION"] if introspection is None else introspection):
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return ApiSchema(query=Query, mutation=Mutation, extensions=extensions,
                              config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS))
 

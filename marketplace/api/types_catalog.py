@@ -191,6 +191,9 @@ class ProductVariant:
 class Product:
     _card: strawberry.Private[read_model.ProductCard]
 
+    def _full(self, info: Info) -> read_model.ProductCard:
+        return info.context.full_card(self._card)
+
     @strawberry.field
     def id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id("Product", self._card.id))
@@ -204,9 +207,9 @@ class Product:
         return self._card.slug
 
     @strawberry.field
-    def description(self) -> JSONString | None:
+    def description(self, info: Info) -> JSONString | None:
         """EditorJS blocks, as Saleor stores descriptions: one paragraph per line of the seller's text."""
-        lines = [line for line in self._card.description.splitlines() if line.strip()]
+        lines = [line for line in self._full(info).description.splitlines() if line.strip()]
         return {"blocks": [{"type": "paragraph", "data": {"text": line}} for line in lines]}
 
     @strawberry.field
@@ -214,8 +217,8 @@ class Product:
         return self._card.name
 
     @strawberry.field
-    def seo_description(self) -> str | None:
-        return self._card.description[:300]
+    def seo_description(self, info: Info) -> str | None:
+        return self._full(info).description[:300]
 
     @strawberry.field
     def created(self) -> datetime:
@@ -226,13 +229,14 @@ class Product:
         return self._card.updated_at
 
     @strawberry.field
-    def is_available_for_purchase(self) -> bool:
-        return bool(self._card.variants)
+    def is_available_for_purchase(self, info: Info) -> bool:
+        return bool(self._full(info).variants)
 
     @strawberry.field
     def is_available(self, info: Info) -> bool:
-        info.context.expect_variants(v.id for v in self._card.variants)
-        return any(info.context.available(v.id) > 0 for v in self._card.variants)
+        variants = self._full(info).variants
+        info.context.expect_variants(v.id for v in variants)
+        return any(info.context.available(v.id) > 0 for v in variants)
 
     @strawberry.field
     def channel(self) -> str:
@@ -255,16 +259,17 @@ class Product:
         return ProductPricingInfo(on_sale=False, price_range=band, price_range_undiscounted=band)
 
     @strawberry.field
-    def thumbnail(self, size: int | None = None, format: ThumbnailFormatEnum | None = None) -> Image | None:
+    def thumbnail(self, info: Info, size: int | None = None,
+                  format: ThumbnailFormatEnum | None = None) -> Image | None:
         if not self._card.images:
             return None
         cover = self._card.images[0]
-        return Image(url=media_url(cover.thumb_path if (size or 400) <= 400 else cover.path),
+        return Image(url=info.context.media_url(cover.thumb_path if (size or 400) <= 400 else cover.path),
                      alt=cover.alt or self._card.name)
 
     @strawberry.field
-    def media(self) -> list[ProductMedia]:
-        return [ProductMedia(_ref=image) for image in self._card.images]
+    def media(self, info: Info) -> list[ProductMedia]:
+        return [ProductMedia(_ref=image) for image in self._full(info).images]
 
     @strawberry.field
     def category(self, info: Info) -> Category | None:
@@ -273,8 +278,9 @@ class Product:
 
     @strawberry.field
     def variants(self, info: Info) -> list[ProductVariant]:
-        info.context.expect_variants(v.id for v in self._card.variants)
-        return [ProductVariant(_ref=v, _product=self._card) for v in self._card.variants]
+        card = self._full(info)
+        info.context.expect_variants(v.id for v in card.variants)
+        return [ProductVariant(_ref=v, _product=card) for v in card.variants]
 
     @strawberry.field
     def default_variant(self, info: Info) -> ProductVariant | None:
@@ -286,9 +292,9 @@ class Product:
         return Koperasi(_ref=self._card.koperasi)
 
     @strawberry.field(description="Marketplace extra: valid certifications (halal, PIRT, BPOM).")
-    def certifications(self) -> list[Certification]:
+    def certifications(self, info: Info) -> list[Certification]:
         return [Certification(kind=CertificationKind(c.kind), number=c.number, valid_until=c.valid_until)
-                for c in self._card.certifications]
+                for c in self._full(info).certifications]
 
     @strawberry.field(description="Marketplace extra: an OPOP flagship product (produk unggulan).")
     def is_flagship(self) -> bool:
