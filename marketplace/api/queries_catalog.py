@@ -91,7 +91,7 @@ class CatalogQuery:
         span = window(first, after, last, before, total)
         page = read_model.list_products(span.offset, max(1, span.limit), sort=sort, **args)
         items = page.items[:span.limit]
-        edges = [ProductCountableEdge(node=Product(_card=card), cursor=offset_cursor(span.offset + n))
+        edges = [ProductCountableEdge(node=Product.of(card), cursor=offset_cursor(span.offset + n))
                  for n, card in enumerate(items)]
         info.context.expect_full(card.id for card in items)
         return ProductCountableConnection(edges=edges, page_info=page_info(span.offset, len(items), page.total),
@@ -105,7 +105,7 @@ class CatalogQuery:
             raise bad_input("Provide exactly one of `id` or `slug`.")
         card = read_model.product_by_id(int_id(id, "Product")) if id is not None else \
             read_model.product_by_slug(slug[:220])
-        return Product(_card=card) if card else None
+        return Product.of(card) if card else None
 
     @strawberry.field
     def categories(self, info: Info, first: int | None = None, after: str | None = None,

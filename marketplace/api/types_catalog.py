@@ -180,7 +180,7 @@ class ProductVariant:
 
     @strawberry.field
     def product(self) -> "Product":
-        return Product(_card=self._product)
+        return Product.of(self._product)
 
     @strawberry.field
     def media(self) -> list[ProductMedia]:
@@ -190,21 +190,17 @@ class ProductVariant:
 @strawberry.type
 class Product:
     _card: strawberry.Private[read_model.ProductCard]
+    # plain values (no resolver call): the hottest fields of a product grid
+    id: strawberry.ID
+    name: str
+    slug: str
+
+    @classmethod
+    def of(cls, card: read_model.ProductCard) -> "Product":
+        return cls(_card=card, id=strawberry.ID(to_global_id("Product", card.id)), name=card.name, slug=card.slug)
 
     def _full(self, info: Info) -> read_model.ProductCard:
         return info.context.full_card(self._card)
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("Product", self._card.id))
-
-    @strawberry.field
-    def name(self) -> str:
-        return self._card.name
-
-    @strawberry.field
-    def slug(self) -> str:
-        return self._card.slug
 
     @strawberry.field
     def description(self, info: Info) -> JSONString | None:
