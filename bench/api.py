@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.scratch import scratch_postgres  # noqa: E402
-from bench.storefront import free_port  # noqa: E402
+from bench.storefront import free_port, wrk  # noqa: E402
 
 PRODUCTS = """query Products($after: String, $sortBy: ProductOrder) {
   products(first: 20, after: $after, channel: "default-channel", sortBy: $sortBy) {
@@ -93,12 +93,25 @@ end
 """)
 
 
-def run_wrk(base: str, bodies: list[dict], duration: int, connections: int, workdir: Path) -> dict:
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU of gunicorn's workers (Linux /proc): CPU per request does not depend on how busy the
+    shared machine is, unlike req/s."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for child in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split():
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def run_wrk(server, bodies: list[dict], duration: int, connections: int, workdir: Path) -> dict:
     script = workdir / "bodies.lua"
     lua_script(script, bodies)
     for body in bodies[:8]:  # warm each worker; not counted
-        post(base, body["query"], body["variables"])
-    out = wrk_with_script(base, script, duration, connections)
+        post(server.base, body["query"], body["variables"])
+    cpu = server_cpu_seconds(server)
+    out = wrk_with_script(server.base, script, duration, connections)
+    out["cpu_ms"] = (server_cpu_seconds(server) - cpu) * 1000 / max(1, out["rps"] * duration)
     return out
 
 
@@ -195,7 +208,8 @@ def serve(url: str, instance: Path, workers: int, stripe: str) -> subprocess.Pop
            "ALLOW_TEST_PAYMENTS": "1",
            "MEDIA_DIR": str(instance / "media"), "OPOP_INSTANCE_DIR": str(instance), "SESSION_COOKIE_SECURE": "0",
            "STRIPE_API_BASE": stripe, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-           "CELERY_TASK_ALWAYS_EAGER": "0", "MAIL_BACKEND": "locmem"}
+           "CELERY_BROKER_URL": "memory://", "CELERY_RESULT_BACKEND": "cache+memory://",
+           "MAIL_BACKEND": "locmem"}  # outbox tasks are queued in memory and dropped: only the API is measured
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
          "warning", "marketplace:create_app()"], cwd=ROOT, env=env)
@@ -232,22 +246,28 @@ def run(url: str, instance: Path, args) -> None:
     try:
         print(f"gunicorn {args.workers} sync workers, PostgreSQL, {args.connections} connections, "
               f"{args.duration} s per query, {os.cpu_count()} cores; no response cache")
-        print(f"{'operation':42} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        print(f"{'operation':42} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'CPU ms/req':>11}")
+        # what the machine gives a bare Flask view right now (other work on a shared machine lowers every req/s)
+        calm = wrk(server.base + "/healthz", 5, args.connections)
+        print(f"{'(calibration: GET /healthz, no database)':42} {calm['rps']:8.0f} {calm['p50']:8.1f} "
+              f"{calm['p99']:8.1f} {calm['non2xx']:7d}")
         sorts = [None, {"field": "PRICE", "direction": "ASC"}, {"field": "NAME", "direction": "ASC"},
                  {"field": "PRICE", "direction": "DESC"}]
         pages = [{"query": PRODUCTS, "variables": {"sortBy": sort, "after": _cursor(20 * page - 1) if page else None}}
                  for sort in sorts for page in range(5)]
-        r = run_wrk(server.base, pages, args.duration, args.connections, instance)
+        r = run_wrk(server, pages, args.duration, args.connections, instance)
         print(f"{'products(first: 20) pricing+thumbnail':42} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} "
-              f"{r['non2xx']:7d}")
+              f"{r['non2xx']:7d} {r['cpu_ms']:11.1f}")
         details = [{"query": PRODUCT, "variables": {"slug": slug}} for slug in data["slugs"]]
-        r = run_wrk(server.base, details, args.duration, args.connections, instance)
+        r = run_wrk(server, details, args.duration, args.connections, instance)
         print(f"{'product(slug) variants+quantityAvailable':42} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} "
-              f"{r['non2xx']:7d}")
+              f"{r['non2xx']:7d} {r['cpu_ms']:11.1f}")
         checkouts = prepare_checkouts(server.base, data["variants"], args.checkouts, buyers=args.connections)
+        cpu = server_cpu_seconds(server)
         r = complete_load(server.base, checkouts, args.connections)
+        r["cpu_ms"] = (server_cpu_seconds(server) - cpu) * 1000 / max(1, len(checkouts))
         print(f"{'checkoutComplete (+4 localstripe calls)':42} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} "
-              f"{r['non2xx']:7d}   ({len(checkouts)} checkouts)")
+              f"{r['non2xx']:7d} {r['cpu_ms']:11.1f}   ({len(checkouts)} checkouts; localstripe's CPU not counted)")
         if r["sample_failure"]:
             print("  first failure:", r["sample_failure"][0])
     finally:
