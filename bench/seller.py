@@ -40,13 +40,14 @@ def seed(variant_count: int) -> dict:
     from datetime import date, timedelta
 
     from marketplace.accounts.models import User
+    from marketplace.bulk.apply import apply_plan
+    from marketplace.bulk.format import COLUMNS, Table
+    from marketplace.bulk.plan import plan_import
     from marketplace.catalog import services as catalog
     from marketplace.catalog.models import CertificationKind, Product
     from marketplace.extensions import db
     from marketplace.koperasi import services as koperasi_services
     from marketplace.koperasi.models import Role, VerificationStatus
-    from marketplace.seller.bulk_format import COLUMNS, Table
-    from marketplace.seller.bulk_import import apply_plan, plan_import
 
     catalog.create_category("Kopi")
     pesantren = koperasi_services.create_pesantren("Pondok Pesantren Bench", "kab-jember")

@@ -59,7 +59,11 @@ def _init_domains(app: Flask) -> None:
     comes first (others subscribe to it); the Celery app last (it is built from what the domains declared)."""
     from marketplace import (
         accounts,
+<<<<<<< HEAD
         api,
+=======
+        bulk,
+>>>>>>> main
         catalog,
         checkout,
         demo,
@@ -77,7 +81,11 @@ def _init_domains(app: Flask) -> None:
     from marketplace.core.celery import make_celery
 
     for domain in (outbox, mail, accounts, koperasi, catalog, inventory, checkout, orders, payments, storefront,
+<<<<<<< HEAD
                    search, seller, opop, api, demo):
+=======
+                   search, bulk, seller, opop, demo):
+>>>>>>> main
         domain.init_app(app)
     make_celery(app)
 

@@ -1,13 +1,16 @@
 """Imports every domain's models so that the metadata (and Alembic) sees them all."""
 
 from marketplace.accounts.models import User  # noqa: F401
+<<<<<<< HEAD
 from marketplace.api.models import ApiCheckoutState  # noqa: F401
+=======
+from marketplace.bulk.models import ImportJob  # noqa: F401
+>>>>>>> main
 from marketplace.catalog.models import Category, Certification, Product, ProductImage, Variant  # noqa: F401
 from marketplace.checkout.models import Address, Cart, CartLine, ShippingRate  # noqa: F401
 from marketplace.inventory.models import Allocation, Reservation, Stock, StockMovement, Warehouse  # noqa: F401
-from marketplace.koperasi.models import Koperasi, Membership, Pesantren  # noqa: F401
+from marketplace.koperasi.models import AuditEntry, Invitation, Koperasi, Membership, Pesantren  # noqa: F401
 from marketplace.mail.models import MailDelivery  # noqa: F401
 from marketplace.orders.models import Order, OrderLine, OrderStatusChange  # noqa: F401
 from marketplace.outbox.models import OutboxEvent  # noqa: F401
 from marketplace.payments.models import Payment, PaymentEvent, Refund  # noqa: F401
-from marketplace.seller.models import AuditEntry, ImportJob, Invitation  # noqa: F401

@@ -10,15 +10,15 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from marketplace.bulk.models import ImportJob
 from marketplace.catalog import services as catalog
 from marketplace.catalog.images import add_product_image
 from marketplace.catalog.models import Certification, CertificationKind, Product, ProductImage, Variant
 from marketplace.inventory.models import MovementReason, Stock, StockMovement, Warehouse
 from marketplace.inventory.services import create_warehouse, set_stock
 from marketplace.koperasi import services as koperasi_services
-from marketplace.koperasi.models import Membership, Role
+from marketplace.koperasi.models import AuditEntry, Invitation, Membership, Role
 from marketplace.orders.models import Order
-from marketplace.seller.models import AuditEntry, ImportJob, Invitation
 
 
 def png_bytes(size=(40, 30), color=(200, 40, 40)) -> bytes:

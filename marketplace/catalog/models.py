@@ -1,6 +1,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -37,6 +38,7 @@ class Category(db.Model):
 
 
 class Product(db.Model):
+    not_found_message = _l("Produk tidak ditemukan.")  # what ``core.lookup.owned_or_404`` says
     __table_args__ = (
         Index("ix_product_status_category", "status", "category_id"),
         Index("ix_product_koperasi_updated", "koperasi_id", "updated_at"),  # the seller's product list
@@ -87,6 +89,7 @@ class Product(db.Model):
 
 
 class Variant(db.Model):
+    not_found_message = _l("Varian tidak ditemukan.")  # what ``core.lookup.owned_or_404`` says
     __table_args__ = (
         UniqueConstraint("koperasi_id", "sku"),
         CheckConstraint("price >= 0", name="price_not_negative"),

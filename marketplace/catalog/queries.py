@@ -202,16 +202,3 @@ def verified_koperasi_in_region(region_code: str) -> list[Koperasi]:
             .order_by(Koperasi.name)
         )
     )
-
-
-def products_of_koperasi(koperasi_id: int, page: int = 1, per_page: int = 50) -> Page:
-    """Every product of one koperasi, whatever its status: the seller's own view."""
-    query = select(Product).where(Product.koperasi_id == koperasi_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(
-        query.options(selectinload(Product.variants), selectinload(Product.images))
-        .order_by(Product.updated_at.desc(), Product.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(items=list(items), page=page, per_page=per_page, total=total or 0)

@@ -19,6 +19,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.core.errors import NotFound, ValidationError
 from marketplace.extensions import db
+from marketplace.koperasi.audit import audit_system
 from marketplace.koperasi.models import Koperasi
 from marketplace.koperasi.services import unique_slug
 
@@ -151,14 +152,6 @@ def set_certification(
     return cert
 
 
-def product_of_koperasi(koperasi_id: int, product_id: int) -> Product:
-    """A product only through its koperasi: another koperasi's id is simply not found."""
-    product = db.session.scalar(select(Product).where(Product.id == product_id, Product.koperasi_id == koperasi_id))
-    if product is None:
-        raise NotFound(_("Produk tidak ditemukan."))
-    return product
-
-
 def variant_of_product(product: Product, variant_id: int) -> Variant:
     variant = next((v for v in product.variants if v.id == variant_id), None)
     if variant is None:
@@ -277,3 +270,16 @@ def published_with_expired_certificate(today: date | None = None) -> list[Produc
             Product.id.in_(select(Certification.product_id).where(Certification.valid_until < today)),
         ).order_by(Product.id)
     ))
+
+
+def unpublish_expired_products(today: date | None = None) -> int:
+    """The daily sweep: a product whose halal/PIRT/BPOM certificate expired goes back to draft (the same rule that
+    refuses to publish it), with an entry in its koperasi's audit log. Safe to run twice."""
+    products = published_with_expired_certificate(today)
+    for product in products:
+        change_product_status(product, ProductStatus.DRAFT)
+        expired = [f"{c.kind.value.upper()} {c.number}" for c in product.certifications if not c.is_valid]
+        audit_system(product.koperasi_id, "product.auto_unpublish", product.name, product_id=product.id,
+                     expired=expired)
+    db.session.flush()
+    return len(products)

@@ -14,9 +14,5 @@ class NotFound(DomainError):
     code = "not_found"
 
 
-class PermissionDenied(DomainError):
-    code = "forbidden"
-
-
 class ValidationError(DomainError):
     code = "invalid"

@@ -1,6 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,6 +23,7 @@ class MovementReason(StrEnum):
 
 
 class Warehouse(db.Model):
+    not_found_message = _l("Gudang tidak ditemukan.")  # what ``core.lookup.owned_or_404`` says
     id: Mapped[int] = mapped_column(primary_key=True)
     koperasi_id: Mapped[int] = mapped_column(ForeignKey("koperasi.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))

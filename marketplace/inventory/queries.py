@@ -1,9 +1,10 @@
-"""Read side of inventory: what a buyer can still buy. Used by the storefront, search and seller dashboard."""
+"""Read side of inventory: what a buyer can still buy. Used by the storefront, search, channels and the seller
+dashboard. ``availability`` is the one formula; everything that shows or compares availability reads it."""
 
-from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.sql import ColumnElement, Subquery
 
 from marketplace.catalog.models import Variant
 from marketplace.core.timeutil import utcnow
@@ -11,45 +12,60 @@ from marketplace.extensions import db
 from marketplace.inventory.models import Reservation, Stock, StockMovement, Warehouse
 
 
-def _available_rows(condition, now: datetime, exclude_token: str | None = None):
-    reserved_q = select(Reservation.stock_id, func.sum(Reservation.quantity).label("held")).where(
-        Reservation.expires_at > now
-    )
+def availability(condition: ColumnElement[bool], now: datetime | None = None,
+                 exclude_token: str | None = None) -> Subquery:
+    """``variant_id``, ``product_id``, ``available`` for the active variants matching ``condition`` that have
+    stock rows: per stock row in an active warehouse, on hand − promised to orders − live checkout holds, never
+    below zero, summed per variant. ``exclude_token``: a checkout's own holds do not count against it."""
+    held_query = (select(Reservation.stock_id, func.sum(Reservation.quantity).label("held"))
+                  .where(Reservation.expires_at > (now or utcnow())))
     if exclude_token:
-        reserved_q = reserved_q.where(Reservation.checkout_token != exclude_token)
-    reserved = reserved_q.group_by(Reservation.stock_id).subquery()
-    query = (
-        select(Variant.id, Variant.product_id, Stock.quantity, Stock.quantity_allocated,
-               func.coalesce(reserved.c.held, 0))
+        held_query = held_query.where(Reservation.checkout_token != exclude_token)
+    held = held_query.group_by(Reservation.stock_id).subquery()
+    free = Stock.quantity - Stock.quantity_allocated - func.coalesce(held.c.held, 0)
+    return (
+        select(Variant.id.label("variant_id"), Variant.product_id.label("product_id"),
+               func.sum(case((free > 0, free), else_=0)).label("available"))
         .join(Stock, Stock.variant_id == Variant.id)
         .join(Warehouse, Warehouse.id == Stock.warehouse_id)
-        .outerjoin(reserved, reserved.c.stock_id == Stock.id)
+        .outerjoin(held, held.c.stock_id == Stock.id)
         .where(condition, Variant.is_active.is_(True), Warehouse.is_active.is_(True))
+        .group_by(Variant.id, Variant.product_id)
+        .subquery()
     )
-    for variant_id, product_id, quantity, allocated, held in db.session.execute(query):
-        yield variant_id, product_id, max(0, quantity - allocated - int(held))
 
 
 def available_by_variant(variant_ids: list[int], exclude_token: str | None = None) -> dict[int, int]:
-    """Units a buyer can still buy per variant (0 for unknown or inactive variants, never negative).
-    ``exclude_token``: a checkout's own holds do not count against it."""
+    """Units a buyer can still buy per variant (0 for unknown or inactive variants, never negative)."""
     result = dict.fromkeys(variant_ids, 0)
     if variant_ids:
-        for variant_id, _product_id, available in _available_rows(Variant.id.in_(variant_ids), utcnow(),
-                                                                   exclude_token):
-            result[variant_id] += available
+        free = availability(Variant.id.in_(variant_ids), exclude_token=exclude_token)
+        for variant_id, available in db.session.execute(select(free.c.variant_id, free.c.available)):
+            result[variant_id] = int(available)
     return result
 
 
 def available_by_product(product_ids: list[int]) -> dict[int, int]:
     """Sum of available units over a product's active variants and warehouses."""
-    result: dict[int, int] = defaultdict(int)
-    for product_id in product_ids:
-        result[product_id] = 0
+    result = dict.fromkeys(product_ids, 0)
     if product_ids:
-        for _variant_id, product_id, available in _available_rows(Variant.product_id.in_(product_ids), utcnow()):
-            result[product_id] += available
-    return dict(result)
+        free = availability(Variant.product_id.in_(product_ids))
+        for product_id, available in db.session.execute(
+            select(free.c.product_id, func.sum(free.c.available)).group_by(free.c.product_id)
+        ):
+            result[product_id] = int(available)
+    return result
+
+
+def on_hand_by_warehouse(koperasi_id: int, warehouse_ids: list[int] | None = None
+                         ) -> dict[tuple[int, int], tuple[int, int]]:
+    """(variant id, warehouse id) → (on hand, promised to orders) for the koperasi's stock rows, in one query
+    (the bulk file's stock columns)."""
+    query = (select(Stock.variant_id, Stock.warehouse_id, Stock.quantity, Stock.quantity_allocated)
+             .join(Warehouse, Warehouse.id == Stock.warehouse_id).where(Warehouse.koperasi_id == koperasi_id))
+    if warehouse_ids is not None:
+        query = query.where(Stock.warehouse_id.in_(warehouse_ids))
+    return {(v, w): (q, a) for v, w, q, a in db.session.execute(query)}
 
 
 def ledger_mismatches() -> list[int]:
@@ -66,9 +82,3 @@ def ledger_mismatches() -> list[int]:
         )
     )
     return [r[0] for r in rows]
-
-
-def stock_rows_of_koperasi(koperasi_id: int) -> list[Stock]:
-    return list(db.session.scalars(
-        select(Stock).join(Warehouse).where(Warehouse.koperasi_id == koperasi_id).order_by(Stock.variant_id, Stock.id)
-    ))

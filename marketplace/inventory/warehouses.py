@@ -3,7 +3,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from marketplace.core.errors import NotFound, ValidationError
+from marketplace.core.errors import ValidationError
 from marketplace.core.regions import REGIONS_BY_CODE
 from marketplace.extensions import db
 from marketplace.inventory.models import Stock, Warehouse
@@ -14,15 +14,6 @@ def warehouses_of(koperasi_id: int, active_only: bool = False) -> list[Warehouse
     if active_only:
         query = query.where(Warehouse.is_active.is_(True))
     return list(db.session.scalars(query.order_by(Warehouse.id)))
-
-
-def warehouse_of_koperasi(koperasi_id: int, warehouse_id: int) -> Warehouse:
-    warehouse = db.session.scalar(
-        select(Warehouse).where(Warehouse.id == warehouse_id, Warehouse.koperasi_id == koperasi_id)
-    )
-    if warehouse is None:
-        raise NotFound(_("Gudang tidak ditemukan."))
-    return warehouse
 
 
 def update_warehouse(warehouse: Warehouse, *, name: str, region_code: str, address: str, is_active: bool) -> Warehouse:

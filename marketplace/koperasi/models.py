@@ -1,7 +1,8 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.regions import region_label
@@ -78,6 +79,7 @@ class Koperasi(db.Model):
 
 
 class Membership(db.Model):
+    not_found_message = _l("Anggota tidak ditemukan.")  # what ``core.lookup.owned_or_404`` says
     __table_args__ = (UniqueConstraint("user_id", "koperasi_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,3 +92,45 @@ class Membership(db.Model):
 
     user = relationship("User")
     koperasi: Mapped[Koperasi] = relationship(back_populates="memberships")
+
+
+def _enum(cls):
+    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class Invitation(db.Model):
+    """An invitation by email; the link carries a signed token naming this row, so revoking the row kills it."""
+
+    not_found_message = _l("Undangan tidak ditemukan.")  # what ``core.lookup.owned_or_404`` says
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    koperasi_id: Mapped[int] = mapped_column(ForeignKey("koperasi.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    koperasi = relationship("Koperasi")
+    invited_by = relationship("User")
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+
+class AuditEntry(db.Model):
+    """One staff action in one koperasi, readable by its owner. Written in the same transaction as the action."""
+
+    __table_args__ = (Index("ix_audit_entry_koperasi_created", "koperasi_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    koperasi_id: Mapped[int] = mapped_column(ForeignKey("koperasi.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User")

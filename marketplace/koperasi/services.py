@@ -145,12 +145,3 @@ def koperasi_for_review(status: VerificationStatus | None = None) -> list[Kopera
     if status:
         query = query.where(Koperasi.status == status)
     return list(db.session.scalars(query))
-
-
-def count_verified_by_region() -> dict[str, int]:
-    rows = db.session.execute(
-        select(Koperasi.region_code, func.count())
-        .where(Koperasi.status == VerificationStatus.VERIFIED)
-        .group_by(Koperasi.region_code)
-    )
-    return {code: n for code, n in rows}

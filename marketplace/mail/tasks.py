@@ -4,11 +4,7 @@ from marketplace.extensions import db
 from marketplace.mail import services
 
 
-class MailNotSent(Exception):
-    pass
-
-
-@shared_task(name=services.TASK, ignore_result=True, autoretry_for=(MailNotSent,), retry_backoff=5,
+@shared_task(name=services.TASK, ignore_result=True, autoretry_for=(services.MailNotSent,), retry_backoff=5,
              retry_backoff_max=600, max_retries=8)
 def deliver(event_id: int, message: dict) -> bool:
     """Claims the message (committed), sends it, records the outcome. Safe twice: a claimed message is skipped."""
@@ -22,7 +18,7 @@ def deliver(event_id: int, message: dict) -> bool:
         db.session.rollback()
         services.mark(event_id, error)
         db.session.commit()
-        raise MailNotSent(str(error)) from error
+        raise services.MailNotSent(str(error)) from error
     services.mark(event_id)
     db.session.commit()
     return True

@@ -35,6 +35,7 @@ def _status_enum():
 
 
 class Order(db.Model):
+    not_found_message = _l("Pesanan tidak ditemukan.")  # what ``core.lookup.owned_or_404`` says
     __table_args__ = (
         UniqueConstraint("checkout_token", "koperasi_id"),
         Index("ix_order_status_expires", "status", "payment_due_at"),

@@ -118,13 +118,33 @@ def cancel_by_seller(order: Order, user_id: int, reason: str = "") -> Order:
     return order
 
 
-def ship(order: Order, tracking_number: str, user_id: int | None = None) -> Order:
+def mark_packed(order: Order, user_id: int | None = None) -> bool:
+    """The koperasi packed the parcel. The buyer still sees "dikemas"; the order desk moves it to "siap dikirim".
+    False if it was already packed (a second click changes nothing)."""
+    order = _locked(order)
+    if order.status != OrderStatus.PACKING:
+        raise InvalidTransition(_("Hanya pesanan yang sudah dibayar dan belum dikirim yang bisa ditandai dikemas."))
+    if order.packed_at is not None:
+        return False
+    order.packed_at = utcnow()
+    db.session.add(OrderStatusChange(order=order, from_status=order.status, to_status=order.status,
+                                     note=_("Paket sudah dikemas, siap dikirim"), user_id=user_id))
+    db.session.flush()
+    return True
+
+
+def ship(order: Order, tracking_number: str, user_id: int | None = None, courier: str = "") -> Order:
+    """Handed to the courier with its resi. ``courier``: the code of the one actually used, if the koperasi
+    changed the buyer's choice (checked by the caller against checkout's couriers; "" keeps the buyer's)."""
+    chosen = courier or order.courier
     order = _locked(order)
     tracking_number = tracking_number.strip().upper()
     if not re.fullmatch(r"[A-Z0-9-]{8,40}", tracking_number):
         raise ValidationError(_("Nomor resi harus 8–40 huruf/angka."), field="tracking_number")
     _transition(order, OrderStatus.SHIPPED, _("Dikirim dengan resi %(resi)s", resi=tracking_number), user_id)
-    order.tracking_number = tracking_number
+    order.courier, order.tracking_number = chosen, tracking_number
+    if order.packed_at is None:
+        order.packed_at = utcnow()
     inventory.fulfil_lines([line.id for line in order.lines], reference=order.number)
     db.session.flush()
     return order
@@ -163,21 +183,6 @@ def orders_of_buyer(user_id: int) -> list[Order]:
 
 def order_for_buyer(user_id: int, number: str) -> Order:
     order = db.session.scalar(select(Order).where(Order.number == number, Order.user_id == user_id))
-    if order is None:
-        raise NotFound(_("Pesanan tidak ditemukan."))
-    return order
-
-
-def orders_of_koperasi(koperasi_id: int, status: OrderStatus | None = None) -> list[Order]:
-    query = select(Order).where(Order.koperasi_id == koperasi_id)
-    if status:
-        query = query.where(Order.status == status)
-    return list(db.session.scalars(query.order_by(Order.created_at.desc(), Order.id.desc())
-                                   .options(selectinload(Order.lines)).limit(200)))
-
-
-def order_for_koperasi(koperasi_id: int, number: str) -> Order:
-    order = db.session.scalar(select(Order).where(Order.number == number, Order.koperasi_id == koperasi_id))
     if order is None:
         raise NotFound(_("Pesanan tidak ditemukan."))
     return order

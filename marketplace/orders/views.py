@@ -50,4 +50,4 @@ def received(number: str):
     return _apply(lambda: services.confirm_received(order, current_user.id), _("Terima kasih! Pesanan selesai."),
                   url_for("orders.detail", number=number))
 
-# The koperasi's order desk lives in the seller dashboard (marketplace/seller/views_orders.py).
+# The koperasi's order desk: queries and staff actions in orders/desk.py, pages in marketplace/seller/views/orders.py.

@@ -1,8 +1,9 @@
 """Who may open which part of the dashboard.
 
 Every seller view is wrapped by ``seller_view(area)``: it resolves the koperasi from the URL slug through the
-user's membership and checks the role for that area. A koperasi the user is not a member of, or an area the role
-does not cover, answers 404 (never 403), so staff cannot probe what exists. The owner reaches every area.
+user's membership and checks the role for that area (the table is ``koperasi.roles.AREA_ROLES``, which the
+bulk import worker checks too). A koperasi the user is not a member of, or an area the role does not cover,
+answers 404 (never 403), so staff cannot probe what exists. The owner reaches every area.
 """
 
 from collections.abc import Callable
@@ -11,26 +12,10 @@ from functools import wraps
 from flask import g
 from flask_login import current_user
 
-from marketplace.koperasi.models import Membership, Role
+from marketplace.koperasi.roles import AREA_ROLES, can
 from marketplace.koperasi.services import membership_for
 
-ALL_ROLES = frozenset(Role)
-
-# area -> roles (besides the owner) that reach it
-AREA_ROLES: dict[str, frozenset[Role]] = {
-    "overview": ALL_ROLES,
-    "products": frozenset({Role.ADMIN, Role.CATALOG}),
-    "bulk": frozenset({Role.ADMIN, Role.CATALOG}),
-    "stock": frozenset({Role.ADMIN, Role.STOCK}),
-    "orders": frozenset({Role.ADMIN, Role.ORDERS}),
-    "reports": frozenset({Role.ADMIN, Role.FINANCE}),
-    "members": frozenset({Role.OWNER}),
-    "audit": frozenset({Role.OWNER}),
-}
-
-
-def can(membership: Membership, area: str) -> bool:
-    return membership.role == Role.OWNER or membership.role in AREA_ROLES[area]
+__all__ = ["AREA_ROLES", "can", "seller_view"]
 
 
 def seller_view(area: str) -> Callable:

@@ -5,9 +5,8 @@ from flask_login import current_user, login_required
 
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.extensions import db
+from marketplace.koperasi.roles import can, role_label
 from marketplace.koperasi.services import memberships_of
-from marketplace.seller.access import can
-from marketplace.seller.services import role_label
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")
 

@@ -13,9 +13,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from marketplace.catalog.models import CertificationKind
+from marketplace.checkout.models import Courier
 from marketplace.koperasi.models import Role
 
 
@@ -154,6 +155,10 @@ class ShipForm(FlaskForm):
     courier = SelectField(_l("Kurir"), validate_choice=False)  # empty: the courier the buyer chose
     tracking_number = StringField(_l("Nomor resi"), validators=[DataRequired(_l("Nomor resi wajib diisi.")),
                                                                 Length(max=40)])
+
+    def validate_courier(self, field) -> None:
+        if field.data and field.data not in {c.value for c in Courier}:
+            raise ValidationError(_l("Pilih kurir."))
 
 
 class CancelOrderForm(FlaskForm):

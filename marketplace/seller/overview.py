@@ -1,51 +1,53 @@
-"""What the overview page shows, by role, in a fixed number of queries whatever the catalog size."""
+"""What the overview page shows, by role, in a fixed number of queries whatever the catalog size. The figures
+come from the domains; this module only picks them by role and draws the sales chart."""
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from dataclasses import dataclass
 
-from marketplace.catalog.models import Product
+from marketplace.catalog import staff as catalog_staff
 from marketplace.catalog.services import expiring_certifications
-from marketplace.extensions import db
+from marketplace.inventory.stock_table import low_stock
 from marketplace.koperasi.models import Membership
-from marketplace.orders.models import Order, OrderStatus
-from marketplace.seller import reports
-from marketplace.seller.access import can
-from marketplace.seller.stock import low_stock
-
-
-def product_counts(koperasi_id: int) -> dict[str, int]:
-    rows = db.session.execute(
-        select(Product.status, func.count()).where(Product.koperasi_id == koperasi_id).group_by(Product.status)
-    )
-    return {status.value: n for status, n in rows}
-
-
-def orders_to_pack(koperasi_id: int, limit: int = 5) -> tuple[int, list[Order]]:
-    """Paid, not yet packed: the day's work, oldest payment first."""
-    condition = (Order.koperasi_id == koperasi_id, Order.status == OrderStatus.PACKING, Order.packed_at.is_(None))
-    total = db.session.scalar(select(func.count()).select_from(Order).where(*condition)) or 0
-    orders = db.session.scalars(select(Order).where(*condition).options(selectinload(Order.lines))
-                                .order_by(Order.paid_at, Order.id).limit(limit)).all()
-    return total, list(orders)
+from marketplace.koperasi.roles import can
+from marketplace.orders import reports
+from marketplace.orders.desk import orders_to_pack
+from marketplace.orders.reports import Day
 
 
 def overview_for(membership: Membership) -> dict:
     koperasi_id = membership.koperasi_id
-    data: dict = {"counts": product_counts(koperasi_id)}
+    data: dict = {"counts": catalog_staff.product_counts(koperasi_id)}
     if can(membership, "products"):
         data["cert_alerts"] = expiring_certifications(koperasi_id)
-        data["recent_products"] = list(db.session.scalars(
-            select(Product).where(Product.koperasi_id == koperasi_id)
-            .order_by(Product.updated_at.desc(), Product.id.desc()).limit(5)
-        ))
+        data["recent_products"] = catalog_staff.recently_changed(koperasi_id)
     if can(membership, "orders"):
         data["to_pack_count"], data["to_pack"] = orders_to_pack(koperasi_id)
     if can(membership, "stock"):
         data["low_count"], data["low_items"] = low_stock(koperasi_id, limit=5)
     if can(membership, "reports"):
         series = reports.daily_sales(koperasi_id)
-        data["bars"], data["chart_top"] = reports.chart_bars(series)
+        data["bars"], data["chart_top"] = chart_bars(series)
         data["sales_total"] = sum(d.revenue for d in series)
         data["orders_total"] = sum(d.orders for d in series)
         data["top_products"] = reports.top_products(koperasi_id)
     return data
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    day: Day
+
+
+def chart_bars(series: list[Day], width: int = 600, height: int = 160, top_margin: int = 30) -> tuple[list[Bar], int]:
+    """Bar geometry for an inline SVG (no chart library, no CDN); returns the bars and the scale's top."""
+    top = max((d.revenue for d in series), default=0) or 1
+    slot = width / max(1, len(series))
+    bars = []
+    for i, day in enumerate(series):
+        h = round((height - top_margin) * day.revenue / top, 1)
+        bars.append(Bar(x=round(i * slot + slot * 0.15, 1), y=round(height - h, 1), width=round(slot * 0.7, 1),
+                        height=h, day=day))
+    return bars, top

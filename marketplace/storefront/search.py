@@ -10,10 +10,10 @@ from marketplace.catalog.models import Category, Product
 from marketplace.core.money import format_rupiah
 from marketplace.core.pagination import Page, parse_page
 from marketplace.core.regions import REGIONS_BY_CODE
-from search_index import SORTS, Hit, SearchRequest, SearchResponse, SearchUnavailable, get_engine
+from marketplace.search import get_engine
+from search_index import PRICE_BANDS, SORTS, Hit, SearchRequest, SearchResponse, SearchUnavailable
 from search_index.analysis import words
 from search_index.api import MAX_QUERY_CHARS
-from search_index.schema import PRICE_BANDS
 
 
 @dataclass

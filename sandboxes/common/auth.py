@@ -3,8 +3,24 @@ token survives its use (Shopee: single use; TikTok: reusable until it expires)."
 
 import secrets
 import time
+from urllib.parse import urlencode, urlsplit
 
 from sandboxes.common.errors import ApiError
+
+
+def checked_redirect(value: str | None, name: str) -> str:
+    if not value or urlsplit(value).scheme not in ("http", "https"):
+        raise ApiError("param", f"{name} must be an http(s) URL")
+    return value
+
+
+def approve_redirect(sb, shop_ext_id: str, target: str, **extra: str) -> str:
+    """The owner clicked Approve: a single-use code for the shop, appended (with `extra`) to the redirect URL."""
+    shop = sb.store.one("SELECT * FROM shops WHERE ext_id = ?", (shop_ext_id,))
+    if shop is None:
+        raise ApiError("param", "unknown shop_id")
+    joiner = "&" if urlsplit(target).query else "?"
+    return f"{target}{joiner}{urlencode({'code': issue_code(sb, shop['id'])} | extra)}"
 
 
 def issue_code(sb, shop_id: int) -> str:

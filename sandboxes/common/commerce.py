@@ -9,6 +9,11 @@ from sandboxes.common.errors import BadInput
 MAX_STOCK = 99_999
 
 
+def is_stock(value) -> bool:
+    """What both platforms accept as a stock figure: a whole number from 0 to 99,999."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_STOCK
+
+
 def _now() -> int:
     return int(time.time())
 

@@ -4,7 +4,7 @@ Some can be changed at run time through `PUT /_sandbox/config` (tests shorten to
 
 import argparse
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 
 @dataclass
@@ -21,9 +21,6 @@ class Settings:
     push_max_attempts: int = 5
     duplicate_push_rate: float = 0.0
     seed: int = 2019
-
-    def adjusted(self, changes: dict) -> "Settings":
-        return replace(self, **changes)
 
 
 RUNTIME = ("access_token_ttl", "refresh_token_ttl", "code_ttl", "rate_limit", "push_timeout", "push_retry_base",

@@ -82,7 +82,7 @@ def _model_stock(entry) -> tuple:
     if not isinstance(seller_stock, list) or len(seller_stock) != 1 or not isinstance(seller_stock[0], dict):
         raise ApiError("param", "seller_stock must hold one {location_id?, stock} entry.")
     stock = seller_stock[0].get("stock")
-    if isinstance(stock, bool) or not isinstance(stock, int) or not 0 <= stock <= commerce.MAX_STOCK:
+    if not commerce.is_stock(stock):
         raise ApiError("param", f"stock must be a whole number from 0 to {commerce.MAX_STOCK}.")
     return entry["model_id"], stock, seller_stock[0].get("location_id")
 

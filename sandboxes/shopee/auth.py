@@ -1,8 +1,6 @@
 """Shopee authorisation: the shop owner's approve page, the single-use code, token exchange, refresh (the old
 refresh token stops working), and the lost-push queue a partner fetches undelivered pushes from."""
 
-from urllib.parse import urlencode, urlsplit
-
 from flask import Blueprint, redirect, render_template_string, request
 
 from sandboxes.common import auth
@@ -22,32 +20,21 @@ border:0;padding:.5rem 1rem;border-radius:4px}</style></head><body><h1>Shopee (s
 {% else %}<p>No shops in this sandbox.</p>{% endfor %}</body></html>"""
 
 
-def _redirect_url(value: str | None) -> str:
-    if not value or urlsplit(value).scheme not in ("http", "https"):
-        raise ApiError("param", "redirect must be an http(s) URL.")
-    return value
-
-
 @bp.get("/shop/auth_partner")
 def authorise_page():
     partner_call()
     sb = sandbox()
     return render_template_string(APPROVE_PAGE, partner_id=sb.platform.partner_id,
-                                  redirect_url=_redirect_url(request.args.get("redirect")),
+                                  redirect_url=auth.checked_redirect(request.args.get("redirect"), "redirect"),
                                   shops=sb.store.all("SELECT * FROM shops ORDER BY id"))
 
 
 @bp.post("/shop/auth_partner")
 def approve():
     """The owner clicked Approve: a code for this shop, single use, sent back on the redirect."""
-    sb = sandbox()
-    target = _redirect_url(request.form.get("redirect"))
-    shop = sb.store.one("SELECT * FROM shops WHERE ext_id = ?", (request.form.get("shop_id", ""),))
-    if shop is None:
-        raise ApiError("param", "Unknown shop_id.")
-    code = auth.issue_code(sb, shop["id"])
-    joiner = "&" if urlsplit(target).query else "?"
-    return redirect(f"{target}{joiner}{urlencode({'code': code, 'shop_id': shop['ext_id']})}")
+    shop_id = request.form.get("shop_id", "")
+    target = auth.checked_redirect(request.form.get("redirect"), "redirect")
+    return redirect(auth.approve_redirect(sandbox(), shop_id, target, shop_id=shop_id))
 
 
 def _shop_pk(shop_id) -> int:

@@ -62,7 +62,7 @@ def _sku_quantity(entry) -> tuple:
     if not isinstance(inventory, list) or len(inventory) != 1 or not isinstance(inventory[0], dict):
         raise ApiError("param", "inventory must hold one {warehouse_id?, quantity} entry")
     quantity = inventory[0].get("quantity")
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 <= quantity <= commerce.MAX_STOCK:
+    if not commerce.is_stock(quantity):
         raise ApiError("param", f"quantity must be a whole number from 0 to {commerce.MAX_STOCK}")
     return entry["id"], quantity, inventory[0].get("warehouse_id")
 

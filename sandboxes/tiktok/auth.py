@@ -1,8 +1,6 @@
 """TikTok Shop authorisation: the seller's approve page, the single-use auth code (30 minutes), token get and
 refresh (the refresh token stays valid until it expires; expiries are absolute timestamps), authorised shops."""
 
-from urllib.parse import urlencode, urlsplit
-
 from flask import Blueprint, redirect, render_template_string, request
 
 from sandboxes.common import auth
@@ -22,32 +20,21 @@ value="{{ state }}"><p>{{ shop.name }} (shop {{ shop.ext_id }})
 {% else %}<p>No shops in this sandbox.</p>{% endfor %}</body></html>"""
 
 
-def _redirect_uri(value: str | None) -> str:
-    if not value or urlsplit(value).scheme not in ("http", "https"):
-        raise ApiError("param", "redirect_uri must be an http(s) URL")
-    return value
-
-
 @bp.get("/oauth/authorize")
 def authorise_page():
     sb = sandbox()
     if request.args.get("app_key") != sb.platform.app_key:
         raise ApiError("partner", "invalid app_key")
     return render_template_string(APPROVE_PAGE, app_key=sb.platform.app_key, state=request.args.get("state", ""),
-                                  redirect_uri=_redirect_uri(request.args.get("redirect_uri")),
+                                  redirect_uri=auth.checked_redirect(request.args.get("redirect_uri"), "redirect_uri"),
                                   shops=sb.store.all("SELECT * FROM shops ORDER BY id"))
 
 
 @bp.post("/oauth/authorize")
 def approve():
-    sb = sandbox()
-    target = _redirect_uri(request.form.get("redirect_uri"))
-    shop = sb.store.one("SELECT * FROM shops WHERE ext_id = ?", (request.form.get("shop_id", ""),))
-    if shop is None:
-        raise ApiError("param", "unknown shop_id")
-    code = auth.issue_code(sb, shop["id"])
-    joiner = "&" if urlsplit(target).query else "?"
-    return redirect(f"{target}{joiner}{urlencode({'code': code, 'state': request.form.get('state', '')})}")
+    target = auth.checked_redirect(request.form.get("redirect_uri"), "redirect_uri")
+    return redirect(auth.approve_redirect(sandbox(), request.form.get("shop_id", ""), target,
+                                          state=request.form.get("state", "")))
 
 
 def _app_credentials() -> None:

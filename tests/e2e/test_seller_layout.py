@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from marketplace.accounts.models import User
+from marketplace.bulk.models import ImportJob, ImportStatus
 from marketplace.catalog import services as catalog
 from marketplace.catalog.images import add_product_image
 from marketplace.catalog.models import CertificationKind
@@ -13,8 +14,7 @@ from marketplace.extensions import db
 from marketplace.inventory.models import MovementReason
 from marketplace.inventory.services import create_warehouse, set_stock
 from marketplace.koperasi import services as koperasi_services
-from marketplace.koperasi.models import Role
-from marketplace.seller.models import AuditEntry, ImportJob, ImportStatus, Invitation
+from marketplace.koperasi.models import AuditEntry, Invitation, Role
 from tests.factories import PASSWORD, verified_koperasi
 from tests.seller_fixtures import make_paid_order
 

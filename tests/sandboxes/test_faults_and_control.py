@@ -18,11 +18,24 @@ def _tiktok_search(sandbox, shop, **kwargs):
     return sandbox.shop_call("POST", TT_SEARCH, shop.tokens, params={"page_size": "5"}, json_body={}, **kwargs)
 
 
+def _burst(call, count: int) -> tuple[list, float]:
+    started = time.monotonic()
+    answers = [call() for _ in range(count)]
+    return answers, time.monotonic() - started
+
+
+def _allowed(limit: int, elapsed: float) -> int:
+    """How many calls a sliding one-second window can let through in `elapsed` seconds (a busy machine is slow)."""
+    return limit * (1 + int(elapsed))
+
+
 def test_shopee_burst_over_the_shop_limit_gets_429(shopee_sandbox, shopee_shop):
     shopee_sandbox.ctl("PATCH", f"/shops/{shopee_shop.shop_id}", {"rate_limit": 5})
-    answers = [_shopee_items(shopee_sandbox, shopee_shop) for _ in range(12)]
+    answers, elapsed = _burst(lambda: _shopee_items(shopee_sandbox, shopee_shop), 12)
+    codes = [a.status_code for a in answers]
+    assert codes[:5] == [200] * 5 and codes.count(200) <= _allowed(5, elapsed)
     limited = [a for a in answers if a.status_code == 429]
-    assert len(limited) >= 5 and sum(a.status_code == 200 for a in answers) <= 6
+    assert len(limited) == 12 - codes.count(200) >= 12 - _allowed(5, elapsed)
     assert limited[0].json()["error"] == "error_rate_limit"
     time.sleep(1.05)
     assert _shopee_items(shopee_sandbox, shopee_shop).status_code == 200
@@ -32,9 +45,11 @@ def test_shopee_default_limit_is_ten_per_second_per_api_family(shopee_sandbox):
     shop = shopee_sandbox.ctl("POST", "/shops", {"name": "Toko"})
     assert shop["rate_limit"] == 10
     tokens = shopee_sandbox.connect(shop["shop_id"])
-    items = [shopee_sandbox.shop_call("GET", ITEM_LIST, tokens, shop["shop_id"], params=LIST_PARAMS).status_code
-             for _ in range(11)]
-    assert items.count(200) == 10 and items[-1] == 429
+    answers, elapsed = _burst(lambda: shopee_sandbox.shop_call("GET", ITEM_LIST, tokens, shop["shop_id"],
+                                                               params=LIST_PARAMS), 14)
+    codes = [a.status_code for a in answers]
+    assert codes[:10] == [200] * 10 and codes.count(200) <= _allowed(10, elapsed)
+    assert codes.count(429) == 14 - codes.count(200) >= 14 - _allowed(10, elapsed)
     orders = shopee_sandbox.shop_call("GET", "/api/v2/order/get_order_detail", tokens, shop["shop_id"],
                                       params={"order_sn_list": "X"})
     assert orders.status_code == 200  # another API family has its own budget
@@ -42,9 +57,13 @@ def test_shopee_default_limit_is_ten_per_second_per_api_family(shopee_sandbox):
 
 def test_tiktok_burst_gets_429_with_code_36009002(tiktok_sandbox, tiktok_shop):
     tiktok_sandbox.ctl("PATCH", f"/shops/{tiktok_shop.shop_id}", {"rate_limit": 3})
-    answers = [_tiktok_search(tiktok_sandbox, tiktok_shop) for _ in range(6)]
-    assert [a.status_code for a in answers[:3]] == [200] * 3
-    assert answers[3].status_code == 429 and answers[3].json()["code"] == 36009002
+    answers, elapsed = _burst(lambda: _tiktok_search(tiktok_sandbox, tiktok_shop), 6)
+    codes = [a.status_code for a in answers]
+    assert codes[:3] == [200] * 3 and codes.count(200) <= _allowed(3, elapsed)
+    limited = [a for a in answers if a.status_code == 429]
+    assert len(limited) == 6 - codes.count(200) >= 6 - _allowed(3, elapsed)
+    if limited:
+        assert limited[0].json()["code"] == 36009002
 
 
 def test_injected_429_burst_refuses_the_next_calls(tiktok_sandbox, tiktok_shop):

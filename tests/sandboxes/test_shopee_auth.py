@@ -71,13 +71,14 @@ def test_code_of_another_shop_is_refused(shopee_sandbox):
 
 
 def test_access_token_expires(shopee_sandbox):
-    shopee_sandbox.ctl("PUT", "/config", {"access_token_ttl": 1})
+    shopee_sandbox.ctl("PUT", "/config", {"access_token_ttl": 2})
     shop = shopee_sandbox.ctl("POST", "/shops", {"name": "Toko"})
     tokens = shopee_sandbox.connect(shop["shop_id"])
-    assert tokens["expire_in"] == 1
+    issued = time.monotonic()
+    assert tokens["expire_in"] == 2
     call = lambda: shopee_sandbox.shop_call("GET", ITEM_LIST, tokens, shop["shop_id"], params=LIST_PARAMS)  # noqa: E731
     assert call().status_code == 200
-    time.sleep(1.2)
+    time.sleep(max(0.0, issued + 2.2 - time.monotonic()))
     expired = call()
     assert expired.status_code == 403 and expired.json()["error"] == "error_auth"
 
@@ -113,4 +114,14 @@ def test_revocation_stops_every_token(shopee_sandbox, shopee_shop):
 def test_token_of_one_shop_does_not_open_another(shopee_sandbox, shopee_shop):
     other = shopee_sandbox.ctl("POST", "/shops", {"name": "Other"})
     answer = shopee_sandbox.shop_call("GET", ITEM_LIST, shopee_shop.tokens, other["shop_id"], params=LIST_PARAMS)
+    assert answer.status_code == 403 and answer.json()["error"] == "error_auth"
+
+
+def test_code_expires(shopee_sandbox):
+    shopee_sandbox.ctl("PUT", "/config", {"code_ttl": 0.5})
+    shop = shopee_sandbox.ctl("POST", "/shops", {"name": "Toko"})
+    code = shopee_sandbox.authorise(shop["shop_id"])
+    time.sleep(0.7)
+    answer = shopee_sandbox.call("POST", "/api/v2/auth/token/get", json_body={
+        "code": code, "shop_id": shop["shop_id"], "partner_id": shopee_sandbox.partner_id})
     assert answer.status_code == 403 and answer.json()["error"] == "error_auth"

@@ -71,9 +71,11 @@ def test_page_size_and_time_field_are_checked(shopee_sandbox, shopee_shop):
 
 def test_cursor_paging_returns_every_order_exactly_once(shopee_sandbox, shopee_shop):
     placed = {_order(shopee_sandbox, shopee_shop, quantity=1)["order_id"] for _ in range(13)}
+    now = int(time.time())
+    window = {"time_from": now - 3600, "time_to": now + 60}  # a cursor belongs to one query: keep the window
     seen, cursor, pages = [], "", 0
     while True:
-        response = _list(shopee_sandbox, shopee_shop, page_size=5, cursor=cursor).json()["response"]
+        response = _list(shopee_sandbox, shopee_shop, page_size=5, cursor=cursor, **window).json()["response"]
         seen += [o["order_sn"] for o in response["order_list"]]
         pages += 1
         if not response["more"]:
@@ -86,10 +88,15 @@ def test_cursor_paging_returns_every_order_exactly_once(shopee_sandbox, shopee_s
 def test_forged_or_foreign_cursor_is_refused(shopee_sandbox, shopee_shop):
     for _ in range(3):
         _order(shopee_sandbox, shopee_shop)
-    cursor = _list(shopee_sandbox, shopee_shop, page_size=1).json()["response"]["next_cursor"]
-    assert _list(shopee_sandbox, shopee_shop, cursor="not-a-cursor").json()["error"] == "error_param"
-    other_window = _list(shopee_sandbox, shopee_shop, cursor=cursor, time_range_field="update_time")
+    now = int(time.time())
+    window = {"time_from": now - 3600, "time_to": now + 60}
+    cursor = _list(shopee_sandbox, shopee_shop, page_size=1, **window).json()["response"]["next_cursor"]
+    assert _list(shopee_sandbox, shopee_shop, cursor="not-a-cursor", **window).json()["error"] == "error_param"
+    other_field = _list(shopee_sandbox, shopee_shop, cursor=cursor, time_range_field="update_time", **window)
+    assert other_field.json()["error"] == "error_param"
+    other_window = _list(shopee_sandbox, shopee_shop, cursor=cursor, time_from=now - 7200, time_to=now)
     assert other_window.json()["error"] == "error_param"
+    assert _list(shopee_sandbox, shopee_shop, cursor=cursor, **window).json()["error"] == ""
 
 
 def test_update_time_window_finds_changed_orders(shopee_sandbox, shopee_shop):

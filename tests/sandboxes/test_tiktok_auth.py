@@ -107,3 +107,12 @@ def test_authorised_shops_give_the_cipher(tiktok_sandbox, tiktok_shop):
     shops = tiktok_sandbox.call("GET", SHOPS, access_token=tiktok_shop.tokens["access_token"]).json()["data"]
     assert shops["shops"][0]["id"] == tiktok_shop.shop_id
     assert shops["shops"][0]["cipher"] == tiktok_shop.tokens["cipher"]
+
+
+def test_auth_code_expires(tiktok_sandbox):
+    tiktok_sandbox.ctl("PUT", "/config", {"code_ttl": 0.5})
+    shop = tiktok_sandbox.ctl("POST", "/shops", {"name": "Toko"})
+    code = tiktok_sandbox.authorise(shop["shop_id"])
+    time.sleep(0.7)
+    answer = tiktok_sandbox.token("authorized_code", auth_code=code)
+    assert answer.status_code == 401 and answer.json()["code"] != 0

@@ -7,12 +7,12 @@ import time
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from marketplace.bulk.export import export_catalog
+from marketplace.bulk.models import ImportJob, ImportStatus
 from marketplace.catalog.models import Product, ProductStatus, Variant
 from marketplace.inventory.models import Stock
 from marketplace.inventory.queries import ledger_mismatches
 from marketplace.outbox.models import OutboxEvent
-from marketplace.seller.bulk import export_catalog
-from marketplace.seller.models import ImportJob, ImportStatus
 
 HEADER = "kode_produk,nama_produk,kategori,status,deskripsi,sku,nama_varian,opsi,harga,berat_gram,aktif"
 
@@ -281,8 +281,8 @@ def test_catalog_staff_round_trip_but_cannot_change_stock(client, db, login, mak
 
 
 def test_import_job_is_safe_to_run_twice_and_records_progress(db, make_shop):
-    from marketplace.seller.bulk import run_import_job, start_import_job
-    from marketplace.seller.services import members_of
+    from marketplace.bulk.services import run_import_job, start_import_job
+    from marketplace.koperasi.staff import members_of
 
     shop = make_shop()
     owner = next(m for m in members_of(shop.koperasi.id) if m.user_id == shop.owner.id)

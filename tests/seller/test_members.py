@@ -6,8 +6,7 @@ import re
 from sqlalchemy import func, select
 
 from marketplace.koperasi import services as koperasi_services
-from marketplace.koperasi.models import Membership, Role
-from marketplace.seller.models import AuditEntry
+from marketplace.koperasi.models import AuditEntry, Membership, Role
 from tests.factories import PASSWORD
 from tests.mail import sent_mail
 
@@ -73,7 +72,7 @@ def test_revoked_invitation_no_longer_works(app, client, db, login, make_shop, m
     login(shop.owner)
     client.post(f"/seller/{shop.koperasi.slug}/anggota/undang", data={"email": invited.email, "role": "orders"})
     path = last_invitation_path(app, invited.email)
-    from marketplace.seller.services import open_invitations
+    from marketplace.koperasi.staff import open_invitations
 
     pending = [i for i in open_invitations(shop.koperasi.id) if i.email == invited.email]
     client.post(f"/seller/{shop.koperasi.slug}/undangan/{pending[0].id}/batal")

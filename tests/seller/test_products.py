@@ -161,7 +161,7 @@ def test_storefront_renders_the_sanitised_description(client, db, make_shop):
 
 
 def test_daily_sweep_unpublishes_products_whose_certificate_expired(client, db, login, make_shop):
-    from marketplace.seller.tasks import unpublish_expired
+    from marketplace.catalog.tasks import unpublish_expired
 
     shop = make_shop()
     product = db.session.get(Product, shop.product.id)

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from marketplace.inventory.models import Stock, StockMovement, Warehouse
 from marketplace.inventory.queries import available_by_variant, ledger_mismatches
-from marketplace.seller.models import AuditEntry
+from marketplace.koperasi.models import AuditEntry
 
 
 def on_hand(db, variant, warehouse) -> int:

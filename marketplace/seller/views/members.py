@@ -5,15 +5,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.core.errors import ValidationError
+from marketplace.core.lookup import owned_or_404
 from marketplace.core.pagination import parse_page
 from marketplace.extensions import db
-from marketplace.seller import services
+from marketplace.koperasi import staff as services
+from marketplace.koperasi.audit import audit_log as read_audit_log
+from marketplace.koperasi.models import Invitation, Membership
+from marketplace.koperasi.roles import role_label
 from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp, fail, form_errors_flash
 from marketplace.seller.forms import ActionForm, InviteForm, RoleForm
 
 # Accepting an invitation happens before the person is a member, so it cannot sit under /seller/<slug>/.
 invite_bp = Blueprint("seller_invite", __name__)
+
+
+def _accept_url(token: str) -> str:
+    return url_for("seller_invite.accept", token=token, _external=True)
 
 
 @bp.get("/<slug>/anggota")
@@ -37,7 +45,7 @@ def invite(membership):
         form_errors_flash(form)
         return redirect(url_for("seller.members", slug=membership.koperasi.slug))
     try:
-        services.invite_member(membership, form.email.data, form.role.data)
+        services.invite_member(membership, form.email.data, form.role.data, _accept_url)
     except ValidationError as error:
         fail(None, error)
     else:
@@ -49,7 +57,7 @@ def invite(membership):
 @bp.post("/<slug>/anggota/<int:member_id>/peran")
 @seller_view("members")
 def change_role(membership, member_id: int):
-    member = services.member_of_koperasi(membership.koperasi_id, member_id)
+    member = owned_or_404(Membership, membership.koperasi_id, member_id)
     form = RoleForm()
     if form.validate_on_submit():
         try:
@@ -67,7 +75,7 @@ def change_role(membership, member_id: int):
 @bp.post("/<slug>/anggota/<int:member_id>/hapus")
 @seller_view("members")
 def remove_member(membership, member_id: int):
-    member = services.member_of_koperasi(membership.koperasi_id, member_id)
+    member = owned_or_404(Membership, membership.koperasi_id, member_id)
     if ActionForm().validate_on_submit():
         try:
             services.remove_member(membership, member)
@@ -82,7 +90,7 @@ def remove_member(membership, member_id: int):
 @bp.post("/<slug>/undangan/<int:invitation_id>/batal")
 @seller_view("members")
 def revoke_invitation(membership, invitation_id: int):
-    invitation = services.invitation_of_koperasi(membership.koperasi_id, invitation_id)
+    invitation = owned_or_404(Invitation, membership.koperasi_id, invitation_id)
     if ActionForm().validate_on_submit():
         services.revoke_invitation(membership, invitation)
         db.session.commit()
@@ -93,7 +101,7 @@ def revoke_invitation(membership, invitation_id: int):
 @bp.get("/<slug>/log")
 @seller_view("audit")
 def audit_log(membership):
-    page = services.audit_log(membership.koperasi_id, parse_page(request.args.get("hal")))
+    page = read_audit_log(membership.koperasi_id, parse_page(request.args.get("hal")))
     return render_template("seller/audit.html", page=page)
 
 
@@ -117,4 +125,4 @@ def accept(token: str):
             flash(_("Selamat bergabung dengan %(name)s.", name=membership.koperasi.name), "success")
             return redirect(url_for("seller.overview", slug=membership.koperasi.slug))
     return render_template("seller/invitation.html", invitation=invitation, form=form, error=None,
-                           role=services.role_label(invitation.role))
+                           role=role_label(invitation.role))

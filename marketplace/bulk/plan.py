@@ -1,30 +1,22 @@
-"""Bulk catalog import: validate the whole file first, then apply every row in one transaction or nothing.
+"""Bulk catalog import, first half: check the whole file against itself and the catalogue, and plan the changes.
 
 A row's SKU names the variant (SKUs are unique per koperasi); ``kode_produk`` names the product (its slug).
-Existing SKUs update their variant, new ones create variants; new product codes create products. Nothing here
-commits: the request or the Celery task commits once, so an error anywhere leaves the catalog untouched.
-Work is done with a fixed number of queries and bulk statements, so 10,000 rows take seconds.
+Existing SKUs update their variant, new ones create variants; new product codes create products. Nothing is
+written here (``apply`` writes the plan), so an error anywhere leaves the catalog untouched.
 """
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from slugify import slugify
-from sqlalchemy import insert, select, update
 
-from marketplace.catalog.changes import products_changed
-from marketplace.catalog.models import Category, Certification, Product, ProductStatus, Variant
+from marketplace.bulk.format import NO, STATUS_WORDS, YES, CellError, Table
+from marketplace.catalog.bulk import CatalogueRows, catalogue_rows, publish_blockers_of_row
+from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.services import parse_options, sanitise_description
 from marketplace.core.errors import ValidationError
-from marketplace.core.timeutil import utcnow
-from marketplace.extensions import db
-from marketplace.koperasi.models import Membership
-from marketplace.koperasi.services import unique_slug
-from marketplace.seller.bulk_format import NO, STATUS_WORDS, YES, CellError, Table
 
 Progress = Callable[[int, int], None]
 MAX_REPORTED_ERRORS = 500
@@ -86,37 +78,10 @@ def _int(text: str, *, minimum: int, column: str, row: int, errors: list[CellErr
     return value
 
 
-def _load_context(koperasi_id: int) -> dict:
-    products = {
-        row.slug: row for row in db.session.execute(
-            select(Product.id, Product.slug, Product.name, Product.category_id, Product.status, Product.description)
-            .where(Product.koperasi_id == koperasi_id)
-        )
-    }
-    variants = {
-        row.sku: row for row in db.session.execute(
-            select(Variant.id, Variant.sku, Variant.product_id, Variant.name, Variant.options, Variant.price,
-                   Variant.weight_grams, Variant.is_active, Variant.low_stock_threshold)
-            .where(Variant.koperasi_id == koperasi_id)
-        )
-    }
-    categories: dict[str, int | None] = {}
-    for cat in db.session.execute(select(Category.id, Category.slug, Category.name)):
-        categories[cat.slug.lower()] = cat.id
-        key = cat.name.strip().lower()
-        categories[key] = None if key in categories and categories[key] != cat.id else cat.id  # ambiguous name
-    expired = set(db.session.scalars(
-        select(Certification.product_id).join(Product, Product.id == Certification.product_id)
-        .where(Product.koperasi_id == koperasi_id, Certification.valid_until < date.today())
-    ))
-    return {"products": products, "by_id": {p.id: p for p in products.values()}, "variants": variants,
-            "categories": categories, "expired": expired}
-
-
 def plan_import(koperasi_id: int, table: Table, progress: Progress = lambda done, total: None,
                 extra_columns: Callable | None = None) -> ImportPlan:
     """Checks every row against the file and the database; returns the plan and every error found."""
-    ctx = _load_context(koperasi_id)
+    ctx = catalogue_rows(koperasi_id)
     header = set(table.header)
     errors: list[CellError] = []
     groups: dict[tuple, PlannedProduct] = {}
@@ -138,16 +103,16 @@ def plan_import(koperasi_id: int, table: Table, progress: Progress = lambda done
                                                   sku=sku, first=seen_skus[sku])))
         else:
             seen_skus[sku] = row
-        existing_variant = ctx["variants"].get(sku)
+        existing_variant = ctx.variants.get(sku)
         if existing_variant is not None:
-            owner = ctx["by_id"][existing_variant.product_id]
+            owner = ctx.by_id[existing_variant.product_id]
             if code and code != owner.slug:
                 errors.append(CellError(row, "kode_produk", _(
                     "SKU %(sku)s milik produk berkode %(owner)s, bukan %(code)s.",
                     sku=sku, owner=owner.slug, code=code)))
             key = ("id", owner.id)
-        elif code and code in ctx["products"]:
-            key = ("id", ctx["products"][code].id)
+        elif code and code in ctx.products:
+            key = ("id", ctx.products[code].id)
         elif code:
             key = ("new", code)
         elif name:
@@ -158,7 +123,7 @@ def plan_import(koperasi_id: int, table: Table, progress: Progress = lambda done
         planned = groups.get(key)
         if planned is None:
             planned = groups[key] = PlannedProduct(first_row=row, id=key[1] if key[0] == "id" else None,
-                                                   code=code if key[0] != "id" else ctx["by_id"][key[1]].slug)
+                                                   code=code if key[0] != "id" else ctx.by_id[key[1]].slug)
         _product_cells(planned, row, cells, header, ctx, errors)
         variant = PlannedVariant(row=row, sku=sku, id=existing_variant.id if existing_variant else None)
         _variant_cells(variant, row, cells, header, errors)
@@ -175,7 +140,8 @@ def plan_import(koperasi_id: int, table: Table, progress: Progress = lambda done
     return ImportPlan(products=products, errors=errors, row_count=total)
 
 
-def _product_cells(planned: PlannedProduct, row: int, cells: dict, header: set, ctx: dict, errors: list) -> None:
+def _product_cells(planned: PlannedProduct, row: int, cells: dict, header: set, ctx: CatalogueRows,
+                   errors: list) -> None:
     def give(key: str, column: str, value) -> None:
         if key in planned.values and planned.values[key] != value:
             errors.append(CellError(row, column, _(
@@ -191,7 +157,7 @@ def _product_cells(planned: PlannedProduct, row: int, cells: dict, header: set, 
         else:
             give("name", "nama_produk", name)
     if "kategori" in header and (text := cells.get("kategori", "").strip()):
-        category_id = ctx["categories"].get(text.lower())
+        category_id = ctx.categories.get(text.lower())
         if category_id is None:
             errors.append(CellError(row, "kategori", _("Kategori \"%(text)s\" tidak dikenal.", text=text)))
         else:
@@ -232,9 +198,9 @@ def _variant_cells(variant: PlannedVariant, row: int, cells: dict, header: set, 
             errors.append(CellError(row, "aktif", _("Isi kolom aktif dengan \"ya\" atau \"tidak\".")))
 
 
-def _check_products(products: list[PlannedProduct], ctx: dict, errors: list) -> None:
+def _check_products(products: list[PlannedProduct], ctx: CatalogueRows, errors: list) -> None:
     active_existing: dict[int, set[str]] = {}
-    for v in ctx["variants"].values():
+    for v in ctx.variants.values():
         if v.is_active:
             active_existing.setdefault(v.product_id, set()).add(v.sku)
     for planned in products:
@@ -242,112 +208,11 @@ def _check_products(products: list[PlannedProduct], ctx: dict, errors: list) -> 
             errors.append(CellError(planned.first_row, "nama_produk", _("Nama produk wajib diisi untuk produk baru.")))
         if planned.values.get("status") != ProductStatus.PUBLISHED:
             continue
-        if planned.id in ctx["expired"]:
-            errors.append(CellError(planned.value_rows["status"], "status", _(
-                "Produk dengan sertifikat kedaluwarsa tidak bisa diterbitkan.")))
         active = set(active_existing.get(planned.id, set()))
         for v in planned.variants:
             if v.values.get("is_active", True):
                 active.add(v.sku)
             else:
                 active.discard(v.sku)
-        if not active:
-            errors.append(CellError(planned.value_rows["status"], "status", _(
-                "Produk tanpa varian aktif tidak bisa diterbitkan.")))
-
-
-def _new_slugs(products: list[PlannedProduct]) -> None:
-    wanted = {id(p): (slugify(p.code or p.values["name"])[:150] or "produk") for p in products if p.id is None}
-    taken: set[str] = set()
-    candidates = list(set(wanted.values()))
-    for start in range(0, len(candidates), 500):
-        chunk = candidates[start:start + 500]
-        taken.update(db.session.scalars(select(Product.slug).where(Product.slug.in_(chunk))))
-    for planned in products:
-        if planned.id is not None:
-            continue
-        slug = wanted[id(planned)]
-        if slug in taken:
-            slug = unique_slug(Product, slug)
-            n = 2
-            while slug in taken:
-                slug, n = f"{wanted[id(planned)]}-{n}", n + 1
-        taken.add(slug)
-        planned.code = slug
-
-
-def _announce(product_ids: set[int], now) -> None:
-    """Bulk statements bypass the ORM's flush hooks, so the events they would have written are written here, in
-    the same transaction: one ``product.changed`` per product (search re-indexing) and one ``catalogue.changed``
-    (the storefront page cache)."""
-    if product_ids:
-        products_changed(product_ids)
-
-
-def apply_plan(actor: Membership, plan: ImportPlan, progress: Progress = lambda done, total: None) -> dict:
-    """Writes the plan with bulk statements. Unchanged rows cause no write."""
-    koperasi_id = actor.koperasi_id
-    ctx = _load_context(koperasi_id)
-    now = utcnow()
-    _new_slugs(plan.products)
-    new_products = [p for p in plan.products if p.id is None]
-    if new_products:
-        rows = [{"koperasi_id": koperasi_id, "slug": p.code, "name": p.values["name"],
-                 "category_id": p.values.get("category_id"), "status": p.values.get("status", ProductStatus.DRAFT),
-                 "description": p.values.get("description", ""), "is_flagship": False, "created_at": now,
-                 "updated_at": now} for p in new_products]
-        ids = dict(db.session.execute(insert(Product).returning(Product.slug, Product.id), rows).all())
-        for planned in new_products:
-            planned.id = ids[planned.code]
-    product_updates = []
-    fields = {"name": "name", "category_id": "category_id", "status": "status", "description": "description"}
-    for planned in plan.products:
-        current = ctx["by_id"].get(planned.id)
-        if current is None:
-            continue
-        changes = {col: planned.values[key] for key, col in fields.items()
-                   if key in planned.values and planned.values[key] != getattr(current, col)}
-        if changes:
-            product_updates.append({"id": planned.id, "updated_at": now, **changes})
-    if product_updates:
-        db.session.execute(update(Product), product_updates)
-    progress(1, 2)
-    new_variants, variant_updates, touched = [], [], set()
-    positions: dict[int, int] = {}
-    for v in ctx["variants"].values():
-        positions[v.product_id] = positions.get(v.product_id, 0) + 1
-    for planned in plan.products:
-        for v in planned.variants:
-            values = {k: val for k, val in v.values.items() if val is not None}
-            if v.id is None:
-                position = positions.get(planned.id, 0)
-                positions[planned.id] = position + 1
-                new_variants.append({"product_id": planned.id, "koperasi_id": koperasi_id, "sku": v.sku,
-                                     "name": values.get("name", ""), "options": values.get("options", {}),
-                                     "price": values["price"], "weight_grams": values["weight_grams"],
-                                     "is_active": values.get("is_active", True), "position": position,
-                                     "low_stock_threshold": values.get("low_stock_threshold", 5)})
-                continue
-            current = ctx["variants"][v.sku]
-            changes = {k: val for k, val in values.items() if getattr(current, k) != val}
-            if changes:
-                variant_updates.append({"id": v.id, **changes})
-                touched.add(planned.id)
-    if new_variants:
-        db.session.execute(insert(Variant), new_variants)
-    if variant_updates:
-        db.session.execute(update(Variant), variant_updates)
-    untouched = touched - {u["id"] for u in product_updates} - {p.id for p in new_products}
-    if untouched:
-        db.session.execute(update(Product), [{"id": pid, "updated_at": now} for pid in untouched])
-    changed_products = {p.id for p in new_products} | {u["id"] for u in product_updates} | touched
-    _announce(changed_products, now)
-    summary = {"rows": plan.row_count, "products_created": len(new_products),
-               "products_updated": len(product_updates) + len(untouched), "variants_created": len(new_variants),
-               "variants_updated": len(variant_updates)}
-    from marketplace.seller.services import audit
-
-    audit(actor, "catalog.import", _("Impor %(n)s baris", n=plan.row_count), **summary)
-    db.session.flush()
-    progress(2, 2)
-    return summary
+        for reason in publish_blockers_of_row(planned.id, bool(active), ctx):
+            errors.append(CellError(planned.value_rows["status"], "status", reason))

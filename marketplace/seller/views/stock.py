@@ -4,17 +4,20 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from marketplace.catalog.models import Variant
 from marketplace.core.errors import DomainError
+from marketplace.core.lookup import owned_or_404
 from marketplace.core.pagination import parse_page
 from marketplace.core.regions import REGIONS
 from marketplace.extensions import db
-from marketplace.inventory import services as inventory
+from marketplace.inventory import staff as stock_services
 from marketplace.inventory import warehouses as warehouse_services
-from marketplace.seller import stock as stock_services
+from marketplace.inventory.ledger import variant_ledger
+from marketplace.inventory.models import Warehouse
+from marketplace.inventory.stock_table import stock_line, stock_table
 from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp, fail, form_errors_flash
 from marketplace.seller.forms import AdjustStockForm, StockTakeForm, ThresholdForm, WarehouseForm
-from marketplace.seller.services import audit
 
 
 def _adjust_form(koperasi_id: int, formdata=True) -> AdjustStockForm:
@@ -32,16 +35,15 @@ def stock(membership):
     if request.method == "POST":
         return _stock_take(membership)
     q, low = request.args.get("q", ""), request.args.get("menipis") == "1"
-    warehouses, page = stock_services.stock_table(membership.koperasi_id, q=q, low_only=low,
-                                                  page=parse_page(request.args.get("hal")))
+    warehouses, page = stock_table(membership.koperasi_id, q=q, low_only=low,
+                                   page=parse_page(request.args.get("hal")))
     return render_template("seller/stock.html", warehouses=warehouses, page=page, q=q, low=low)
 
 
 def _stock_take(membership):
     """A counted quantity for one variant in one warehouse (``variant``, ``warehouse``, ``quantity``, ``note``)."""
-    variant = stock_services.variant_of_koperasi(membership.koperasi_id, request.form.get("variant", 0, type=int))
-    warehouse = warehouse_services.warehouse_of_koperasi(membership.koperasi_id,
-                                                         request.form.get("warehouse", 0, type=int))
+    variant = owned_or_404(Variant, membership.koperasi_id, request.form.get("variant", 0, type=int))
+    warehouse = owned_or_404(Warehouse, membership.koperasi_id, request.form.get("warehouse", 0, type=int))
     form = StockTakeForm()
     if form.validate_on_submit():
         try:
@@ -61,10 +63,10 @@ def _stock_take(membership):
 @bp.get("/<slug>/stok/<int:variant_id>/riwayat")
 @seller_view("stock")
 def stock_variant(membership, variant_id: int):
-    variant = stock_services.variant_of_koperasi(membership.koperasi_id, variant_id)
+    variant = owned_or_404(Variant, membership.koperasi_id, variant_id)
     form = _adjust_form(membership.koperasi_id)
     if form.validate_on_submit():
-        warehouse = warehouse_services.warehouse_of_koperasi(membership.koperasi_id, form.warehouse_id.data)
+        warehouse = owned_or_404(Warehouse, membership.koperasi_id, form.warehouse_id.data)
         try:
             stock_services.adjust(membership, variant, warehouse, mode=form.mode.data, quantity=form.quantity.data,
                                   reason=form.reason.data, note=form.note.data or "")
@@ -74,9 +76,9 @@ def stock_variant(membership, variant_id: int):
             db.session.commit()
             flash(_("Stok %(sku)s diperbarui.", sku=variant.sku), "success")
             return redirect(url_for("seller.stock_variant", slug=membership.koperasi.slug, variant_id=variant.id))
-    ledger = stock_services.variant_ledger(variant, parse_page(request.args.get("hal")))
+    ledger = variant_ledger(variant, parse_page(request.args.get("hal")))
     threshold_form = ThresholdForm(formdata=None, threshold=variant.low_stock_threshold)
-    warehouses, line = stock_services.stock_line(variant)
+    warehouses, line = stock_line(variant)
     return render_template("seller/stock_variant.html", variant=variant, form=form, ledger=ledger,
                            threshold_form=threshold_form, warehouses=warehouses, line=line)
 
@@ -84,7 +86,7 @@ def stock_variant(membership, variant_id: int):
 @bp.post("/<slug>/stok/<int:variant_id>/batas")
 @seller_view("stock")
 def stock_threshold(membership, variant_id: int):
-    variant = stock_services.variant_of_koperasi(membership.koperasi_id, variant_id)
+    variant = owned_or_404(Variant, membership.koperasi_id, variant_id)
     form = ThresholdForm()
     if form.validate_on_submit():
         try:
@@ -120,9 +122,8 @@ def warehouse_new(membership):
     form = _warehouse_form()
     if form.validate_on_submit():
         try:
-            warehouse = inventory.create_warehouse(membership.koperasi, form.name.data, form.region_code.data,
-                                                   form.address.data or "")
-            audit(membership, "warehouse.create", warehouse.name, warehouse_id=warehouse.id)
+            stock_services.add_warehouse(membership, name=form.name.data, region_code=form.region_code.data,
+                                         address=form.address.data or "")
         except DomainError as error:
             fail(None, error)
         else:
@@ -136,14 +137,13 @@ def warehouse_new(membership):
 @bp.route("/<slug>/gudang/<int:warehouse_id>", methods=["GET", "POST"])
 @seller_view("stock")
 def warehouse_edit(membership, warehouse_id: int):
-    warehouse = warehouse_services.warehouse_of_koperasi(membership.koperasi_id, warehouse_id)
+    warehouse = owned_or_404(Warehouse, membership.koperasi_id, warehouse_id)
     form = _warehouse_form(obj=warehouse if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            warehouse_services.update_warehouse(warehouse, name=form.name.data, region_code=form.region_code.data,
-                                                address=form.address.data or "", is_active=bool(form.is_active.data))
-            audit(membership, "warehouse.update", warehouse.name, warehouse_id=warehouse.id,
-                  active=warehouse.is_active)
+            stock_services.edit_warehouse(membership, warehouse, name=form.name.data,
+                                          region_code=form.region_code.data, address=form.address.data or "",
+                                          is_active=bool(form.is_active.data))
         except DomainError as error:
             fail(form, error)
         else:

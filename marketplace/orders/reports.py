@@ -1,4 +1,5 @@
-"""Sales figures for the overview: revenue and orders per day for 30 days (Jakarta days) and top products."""
+"""A koperasi's sales figures for the dashboard overview: revenue and orders per day for 30 days (Jakarta days)
+and its top products."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -54,24 +55,3 @@ def top_products(koperasi_id: int, days: int = 30, limit: int = 5, now: datetime
         .where(Order.koperasi_id == koperasi_id, Order.status.in_(SOLD), Order.paid_at >= since)
         .group_by(Product.id, Product.name).order_by(units.desc(), Product.id).limit(limit)
     ).all()
-
-
-@dataclass
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    day: Day
-
-
-def chart_bars(series: list[Day], width: int = 600, height: int = 160, top_margin: int = 30) -> tuple[list[Bar], int]:
-    """Bar geometry for an inline SVG (no chart library, no CDN); returns the bars and the scale's top."""
-    top = max((d.revenue for d in series), default=0) or 1
-    slot = width / max(1, len(series))
-    bars = []
-    for i, day in enumerate(series):
-        h = round((height - top_margin) * day.revenue / top, 1)
-        bars.append(Bar(x=round(i * slot + slot * 0.15, 1), y=round(height - h, 1), width=round(slot * 0.7, 1),
-                        height=h, day=day))
-    return bars, top

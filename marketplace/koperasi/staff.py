@@ -1,7 +1,9 @@
-"""Koperasi staff: the audit log, invitations by signed link, roles, and which koperasi a user works in.
-Services flush; the request commits once."""
+"""Koperasi staff: members and their roles, and invitations by signed link. Every change writes its audit entry
+in the same transaction. Services flush; the request commits once."""
 
-from flask import current_app, render_template, url_for
+from collections.abc import Callable
+
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -9,56 +11,17 @@ from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import User
 from marketplace.accounts.services import normalise_email
-from marketplace.core.errors import NotFound, ValidationError
-from marketplace.core.pagination import Page
+from marketplace.core.errors import ValidationError
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
-from marketplace.koperasi.models import Koperasi, Membership, Role
+from marketplace.koperasi.audit import audit
+from marketplace.koperasi.models import Invitation, Koperasi, Membership, Role
+from marketplace.koperasi.roles import role_label
 from marketplace.koperasi.services import add_member
 from marketplace.mail.services import queue_mail
-from marketplace.seller.models import AuditEntry, Invitation
 
 _INVITE_SALT = "koperasi-invitation"
 INVITE_MAX_AGE = 7 * 24 * 3600
-
-ROLE_LABELS = {
-    Role.OWNER: "Pemilik",
-    Role.ADMIN: "Admin",
-    Role.CATALOG: "Katalog",
-    Role.STOCK: "Stok",
-    Role.ORDERS: "Pesanan",
-    Role.FINANCE: "Keuangan",
-}
-
-
-def role_label(role: Role) -> str:
-    return _(ROLE_LABELS[Role(role)])
-
-
-def audit(membership: Membership, action: str, subject: str = "", **details) -> AuditEntry:
-    """Writes one staff action in the same transaction as the action itself: a rolled-back action leaves no
-    entry, a committed one always has one."""
-    entry = AuditEntry(
-        koperasi_id=membership.koperasi_id, user_id=membership.user_id, action=action, subject=subject[:300],
-        details=details,
-    )
-    db.session.add(entry)
-    return entry
-
-
-def audit_log(koperasi_id: int, page: int = 1, per_page: int = 50) -> Page:
-    query = select(AuditEntry).where(AuditEntry.koperasi_id == koperasi_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = db.session.scalars(
-        query.options(joinedload(AuditEntry.user))
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(items=list(items), page=page, per_page=per_page, total=total)
-
-
-# ---- members -------------------------------------------------------------------------------------------------
 
 
 def members_of(koperasi_id: int) -> list[Membership]:
@@ -86,24 +49,6 @@ def open_invitations(koperasi_id: int) -> list[Invitation]:
     )
 
 
-def member_of_koperasi(koperasi_id: int, membership_id: int) -> Membership:
-    membership = db.session.scalar(
-        select(Membership).where(Membership.id == membership_id, Membership.koperasi_id == koperasi_id)
-    )
-    if membership is None:
-        raise NotFound(_("Anggota tidak ditemukan."))
-    return membership
-
-
-def invitation_of_koperasi(koperasi_id: int, invitation_id: int) -> Invitation:
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.id == invitation_id, Invitation.koperasi_id == koperasi_id)
-    )
-    if invitation is None:
-        raise NotFound(_("Undangan tidak ditemukan."))
-    return invitation
-
-
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_INVITE_SALT)
 
@@ -112,8 +57,9 @@ def invitation_token(invitation: Invitation) -> str:
     return _serializer().dumps({"i": invitation.id, "e": invitation.email})
 
 
-def invite_member(actor: Membership, email: str, role: Role) -> Invitation:
-    """Creates an invitation and mails a signed link. The link only works for the invited email address."""
+def invite_member(actor: Membership, email: str, role: Role, accept_url: Callable[[str], str]) -> Invitation:
+    """Creates an invitation and mails a signed link (``accept_url(token)``: the page that accepts it, which the
+    dashboard owns). The link only works for the invited email address."""
     email = normalise_email(email)
     if not email or "@" not in email:
         raise ValidationError(_("Email tidak valid."), field="email")
@@ -130,7 +76,7 @@ def invite_member(actor: Membership, email: str, role: Role) -> Invitation:
     db.session.add(invitation)
     db.session.flush()
     koperasi = db.session.get(Koperasi, actor.koperasi_id)
-    link = url_for("seller_invite.accept", token=invitation_token(invitation), _external=True)
+    link = accept_url(invitation_token(invitation))
     body = render_template(
         "emails/koperasi_invitation.txt", koperasi=koperasi, role=role_label(role), link=link,
         inviter=actor.user, days=INVITE_MAX_AGE // 86400,

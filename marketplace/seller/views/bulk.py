@@ -3,13 +3,16 @@
 from flask import Response, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from marketplace.bulk import services as bulk
+from marketplace.bulk.export import export_catalog
+from marketplace.bulk.models import ImportJob
+from marketplace.bulk.plan import ImportRejected
+from marketplace.bulk.tasks import import_catalog as import_catalog_task
+from marketplace.core.lookup import owned_or_404
 from marketplace.extensions import db
-from marketplace.seller import bulk
 from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp, form_errors_flash
-from marketplace.seller.bulk import ImportRejected
 from marketplace.seller.forms import ImportForm
-from marketplace.seller.tasks import import_catalog as import_catalog_task
 
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -27,7 +30,7 @@ def bulk_page(membership):
 def bulk_export(membership, fmt: str):
     if fmt not in MIMETYPES:
         return render_template("errors/404.html"), 404
-    data = bulk.export_catalog(membership.koperasi_id, fmt)
+    data = export_catalog(membership.koperasi_id, fmt)
     filename = f"produk-{membership.koperasi.slug}.{fmt}"
     return Response(data, mimetype=MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -42,20 +45,20 @@ def bulk_import(membership):
         return redirect(url_for("seller.bulk_page", slug=membership.koperasi.slug))
     data, filename = form.file.data.read(), form.file.data.filename or "impor.csv"
     try:
-        rows = bulk.count_rows(data, filename)
-        if rows > bulk.sync_limit():
-            job_id = bulk.start_import_job(membership, data, filename, rows).id
-            target = url_for("seller.import_job", slug=membership.koperasi.slug, job_id=job_id)
-            db.session.commit()
-            # Nothing is read between the commit and the hand-over: the request holds no transaction open
-            # while the worker (or, in tests, the eager task) writes.
-            import_catalog_task.apply_async(args=[job_id], queue="default")
-            return redirect(target)
-        summary = bulk.import_catalog(membership, data, filename)
+        outcome = bulk.submit_import(membership, data, filename)
     except ImportRejected as rejected:
         db.session.rollback()
         return render_template("seller/bulk.html", form=form, jobs=bulk.recent_jobs(membership.koperasi_id),
                                errors=[e.as_dict() for e in rejected.errors], summary=None, columns=bulk.COLUMNS), 422
+    if isinstance(outcome, ImportJob):
+        job_id = outcome.id
+        target = url_for("seller.import_job", slug=membership.koperasi.slug, job_id=job_id)
+        db.session.commit()
+        # Nothing is read between the commit and the hand-over: the request holds no transaction open while the
+        # worker (or, in tests, the eager task) writes.
+        import_catalog_task.apply_async(args=[job_id], queue="default")
+        return redirect(target)
+    summary = outcome
     db.session.commit()
     flash(_("Impor selesai: %(rows)s baris.", rows=summary["rows"]), "success")
     return render_template("seller/bulk.html", form=ImportForm(formdata=None), jobs=bulk.recent_jobs(
@@ -65,7 +68,7 @@ def bulk_import(membership):
 @bp.get("/<slug>/impor/<int:job_id>")
 @seller_view("bulk")
 def import_job(membership, job_id: int):
-    job = bulk.job_of_koperasi(membership.koperasi_id, job_id)
+    job = owned_or_404(ImportJob, membership.koperasi_id, job_id)
     labels = {"pending": _("Menunggu giliran"), "validating": _("Memeriksa baris"),
               "applying": _("Menyimpan semua baris"), "failed": _("Dibatalkan"), "done": _("Selesai")}
     return render_template("seller/import_job.html", job=job, labels=labels)
@@ -74,6 +77,6 @@ def import_job(membership, job_id: int):
 @bp.get("/<slug>/impor/<int:job_id>/status")
 @seller_view("bulk")
 def import_job_status(membership, job_id: int):
-    job = bulk.job_of_koperasi(membership.koperasi_id, job_id)
+    job = owned_or_404(ImportJob, membership.koperasi_id, job_id)
     return jsonify(status=job.status.value, percent=job.percent, processed=job.processed_rows, total=job.total_rows,
                    finished=job.is_finished, error_count=len(job.errors or []))

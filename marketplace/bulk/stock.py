@@ -4,24 +4,21 @@ A blank cell leaves the stock alone. Counts go to ``inventory.levels.set_stock_l
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from marketplace.catalog.models import Variant
-from marketplace.extensions import db
+from marketplace.bulk.format import STOCK_PREFIX, CellError
+from marketplace.catalog.bulk import variant_ids_by_sku
 from marketplace.inventory.levels import set_stock_levels
-from marketplace.inventory.models import MovementReason, Stock, Warehouse
+from marketplace.inventory.models import MovementReason
+from marketplace.inventory.queries import on_hand_by_warehouse
 from marketplace.inventory.warehouses import stock_keys, warehouses_of
 from marketplace.koperasi.models import Membership
-from marketplace.seller.access import can
-from marketplace.seller.bulk_format import STOCK_PREFIX, CellError
+from marketplace.koperasi.roles import can
 
 
 def stock_export(koperasi_id: int) -> tuple[list[str], list[int], dict[tuple[int, int], int]]:
     """Column names, their warehouse ids, and on-hand counts by (variant id, warehouse id)."""
     keys = stock_keys(warehouses_of(koperasi_id))
-    counts = {(v, w): q for v, w, q in db.session.execute(
-        select(Stock.variant_id, Stock.warehouse_id, Stock.quantity)
-        .join(Warehouse, Warehouse.id == Stock.warehouse_id).where(Warehouse.koperasi_id == koperasi_id))}
+    counts = {key: quantity for key, (quantity, _allocated) in on_hand_by_warehouse(koperasi_id).items()}
     return list(keys), [w.id for w in keys.values()], counts
 
 
@@ -47,11 +44,7 @@ class StockColumns:
             else:
                 errors.append(CellError(1, name, _("Tidak ada gudang untuk kolom \"%(name)s\". Kolom stok yang "
                                                    "dikenal: %(known)s.", name=name, known=", ".join(keys) or "-")))
-        current = {}
-        if columns:
-            current = {(v, w): (q, a) for v, w, q, a in db.session.execute(
-                select(Stock.variant_id, Stock.warehouse_id, Stock.quantity, Stock.quantity_allocated)
-                .where(Stock.warehouse_id.in_(columns.values())))}
+        current = on_hand_by_warehouse(actor.koperasi_id, list(columns.values())) if columns else {}
         return cls(actor.koperasi_id, can(actor, "stock"), columns, current), errors
 
     def check_row(self, variant, row: int, cells: dict, errors: list[CellError]) -> None:
@@ -83,12 +76,7 @@ class StockColumns:
     def apply(self, actor: Membership) -> int:
         if not self.wanted:
             return 0
-        skus = sorted({sku for sku, _ in self.wanted})
-        ids: dict[str, tuple[int, int]] = {}
-        for start in range(0, len(skus), 1000):
-            ids.update({sku: (vid, pid) for sku, vid, pid in db.session.execute(
-                select(Variant.sku, Variant.id, Variant.product_id)
-                .where(Variant.koperasi_id == self.koperasi_id, Variant.sku.in_(skus[start:start + 1000])))})
+        ids = variant_ids_by_sku(self.koperasi_id, [sku for sku, _w in self.wanted])
         levels = {(ids[sku][0], warehouse_id): count for (sku, warehouse_id), count in self.wanted.items()}
         return set_stock_levels(self.koperasi_id, levels, reason=MovementReason.IMPORT, user_id=actor.user_id,
                                 reference="impor", product_of={vid: pid for vid, pid in ids.values()})

@@ -1,5 +1,6 @@
-"""The koperasi's order desk: tabs like Shopee's seller centre, search, packing, shipping and cancelling through
-``orders.services`` (which moves stock through inventory and refunds through payments)."""
+"""The koperasi's order desk: tabs like Shopee's seller centre, search, and the staff actions — pack, ship,
+cancel — which go through ``services`` (stock through inventory, refunds through the gateway) and write the
+staff audit entry in the same transaction."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -7,15 +8,13 @@ from sqlalchemy import String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
-from marketplace.checkout.models import Courier
 from marketplace.core.errors import ValidationError
 from marketplace.core.pagination import Page
-from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
+from marketplace.koperasi.audit import audit
 from marketplace.koperasi.models import Membership
-from marketplace.orders import services as order_services
-from marketplace.orders.models import Order, OrderStatus, OrderStatusChange
-from marketplace.seller.services import audit
+from marketplace.orders import services
+from marketplace.orders.models import Order, OrderStatus
 
 TABS = {
     "semua": (_l("Semua"), None),
@@ -59,33 +58,27 @@ def list_orders(koperasi_id: int, *, tab: str = "semua", q: str = "", page: int 
     return Page(items=list(items), page=page, per_page=per_page, total=total)
 
 
-def order_of_koperasi(koperasi_id: int, number: str) -> Order:
-    return order_services.order_for_koperasi(koperasi_id, number)
+def orders_to_pack(koperasi_id: int, limit: int = 5) -> tuple[int, list[Order]]:
+    """Paid, not yet packed: the day's work, oldest payment first."""
+    condition = (Order.koperasi_id == koperasi_id, Order.status == OrderStatus.PACKING, Order.packed_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(Order).where(*condition)) or 0
+    orders = db.session.scalars(select(Order).where(*condition).options(selectinload(Order.lines))
+                                .order_by(Order.paid_at, Order.id).limit(limit)).all()
+    return total, list(orders)
 
 
-def mark_packed(actor: Membership, order: Order) -> Order:
-    if order.status != OrderStatus.PACKING:
-        raise ValidationError(_("Hanya pesanan yang sudah dibayar dan belum dikirim yang bisa ditandai dikemas."))
-    if order.packed_at is None:
-        order.packed_at = utcnow()
-        db.session.add(OrderStatusChange(order=order, from_status=order.status, to_status=order.status,
-                                         note=_("Paket sudah dikemas, siap dikirim"), user_id=actor.user_id))
+def pack(actor: Membership, order: Order) -> Order:
+    if services.mark_packed(order, actor.user_id):
         audit(actor, "order.packed", order.number)
-    db.session.flush()
     return order
 
 
 def ship(actor: Membership, order: Order, courier: str, tracking_number: str) -> Order:
-    try:
-        chosen = Courier(courier or order.courier)
-    except ValueError:
-        raise ValidationError(_("Pilih kurir."), field="courier") from None
-    if chosen.value != order.courier:
-        audit(actor, "order.courier", order.number, old=order.courier, new=chosen.value)
-        order.courier = chosen.value
-    order_services.ship(order, tracking_number, actor.user_id)
-    if order.packed_at is None:
-        order.packed_at = utcnow()
+    """``courier`` "" keeps the buyer's choice."""
+    old_courier = order.courier
+    services.ship(order, tracking_number, actor.user_id, courier=courier)
+    if order.courier != old_courier:
+        audit(actor, "order.courier", order.number, old=old_courier, new=order.courier)
     audit(actor, "order.ship", order.number, courier=order.courier, resi=order.tracking_number)
     return order
 
@@ -95,6 +88,6 @@ def cancel(actor: Membership, order: Order, reason: str) -> Order:
     if not reason.strip():
         raise ValidationError(_("Alasan pembatalan wajib diisi."), field="reason")
     was = order.status
-    order_services.cancel_by_seller(order, actor.user_id, reason)
+    services.cancel_by_seller(order, actor.user_id, reason)
     audit(actor, "order.cancel", order.number, reason=reason.strip()[:200], refunded=was == OrderStatus.PACKING)
     return order

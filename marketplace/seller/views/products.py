@@ -4,14 +4,16 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from marketplace.catalog import images as catalog_images
 from marketplace.catalog import services as catalog
-from marketplace.catalog.models import ProductStatus
+from marketplace.catalog import staff as actions
+from marketplace.catalog.models import Product, ProductStatus
 from marketplace.core.errors import ValidationError
+from marketplace.core.lookup import owned_or_404
 from marketplace.core.pagination import parse_page
 from marketplace.extensions import db
-from marketplace.seller import products as actions
 from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp, fail, form_errors_flash
 from marketplace.seller.forms import (
@@ -24,6 +26,15 @@ from marketplace.seller.forms import (
     StatusForm,
     VariantForm,
 )
+
+
+def _category_choices() -> list[SelectChoice]:
+    return [SelectChoice(category_id, label) for category_id, label in actions.category_options()]
+
+
+def _variant_values(form) -> dict:
+    return {"sku": form.sku.data, "price": form.price.data, "weight_grams": form.weight_grams.data,
+            "variant_name": form.variant_name.data or "", "options": form.options.data or ""}
 
 
 def _product_url(membership, product, anchor: str = "") -> str:
@@ -42,10 +53,11 @@ def products(membership):
 @seller_view("products")
 def product_new(membership):
     form = NewProductForm()
-    form.category_id.choices = actions.category_choices()
+    form.category_id.choices = _category_choices()
     if form.validate_on_submit():
         try:
-            product = actions.create_product(membership, form)
+            product = actions.create_product(membership, name=form.name.data, category_id=form.category_id.data,
+                                             description=form.description.data or "", **_variant_values(form))
         except ValidationError as error:
             fail(form, error)
         else:
@@ -58,14 +70,15 @@ def product_new(membership):
 @bp.route("/<slug>/produk/<int:product_id>", methods=["GET", "POST"])
 @seller_view("products")
 def product_edit(membership, product_id: int):
-    product = catalog.product_of_koperasi(membership.koperasi_id, product_id)
+    product = owned_or_404(Product, membership.koperasi_id, product_id)
     form = ProductForm(obj=product if request.method == "GET" else None)
-    form.category_id.choices = actions.category_choices()
+    form.category_id.choices = _category_choices()
     if request.method == "GET":
         form.category_id.data = product.category_id or 0
     if form.validate_on_submit():
         try:
-            actions.update_product(membership, product, form)
+            actions.update_product(membership, product, name=form.name.data, category_id=form.category_id.data,
+                                   description=form.description.data or "")
         except ValidationError as error:
             fail(form, error)
         else:
@@ -83,7 +96,7 @@ def product_edit(membership, product_id: int):
 @bp.post("/<slug>/produk/<int:product_id>/status")
 @seller_view("products")
 def product_status(membership, product_id: int):
-    product = catalog.product_of_koperasi(membership.koperasi_id, product_id)
+    product = owned_or_404(Product, membership.koperasi_id, product_id)
     form = StatusForm()
     if form.validate_on_submit():
         try:
@@ -102,11 +115,11 @@ def product_status(membership, product_id: int):
 @bp.post("/<slug>/produk/<int:product_id>/varian")
 @seller_view("products")
 def variant_add(membership, product_id: int):
-    product = catalog.product_of_koperasi(membership.koperasi_id, product_id)
+    product = owned_or_404(Product, membership.koperasi_id, product_id)
     form = VariantForm()
     if form.validate_on_submit():
         try:
-            actions.add_variant(membership, product, form)
+            actions.add_variant(membership, product, **_variant_values(form))
         except ValidationError as error:
             fail(None, error)
         else:
@@ -120,7 +133,7 @@ def variant_add(membership, product_id: int):
 @bp.route("/<slug>/produk/<int:product_id>/varian/<int:variant_id>", methods=["GET", "POST"])
 @seller_view("products")
 def variant_edit(membership, product_id: int, variant_id: int):
-    product = catalog.product_of_koperasi(membership.koperasi_id, product_id)
+    product = owned_or_404(Product, membership.koperasi_id, product_id)
     variant = catalog.variant_of_product(product, variant_id)
     form = VariantForm()
     if request.method == "GET":
@@ -129,7 +142,7 @@ def variant_edit(membership, product_id: int, variant_id: int):
         form.options.data = catalog.format_options(variant.options)
     if form.validate_on_submit():
         try:
-            actions.update_variant(membership, variant, form)
+            actions.update_variant(membership, variant, is_active=bool(form.is_active.data), **_variant_values(form))
         except ValidationError as error:
             fail(form, error)
         else:
@@ -142,7 +155,7 @@ def variant_edit(membership, product_id: int, variant_id: int):
 @bp.post("/<slug>/produk/<int:product_id>/gambar")
 @seller_view("products")
 def image_add(membership, product_id: int):
-    product = catalog.product_of_koperasi(membership.koperasi_id, product_id)
+    product = owned_or_404(Product, membership.koperasi_id, product_id)
     form = ImageForm()
     if form.validate_on_submit():
         try:
@@ -160,7 +173,7 @@ def image_add(membership, product_id: int):
 @bp.post("/<slug>/produk/<int:product_id>/gambar/<int:image_id>/geser")
 @seller_view("products")
 def image_move(membership, product_id: int, image_id: int):
-    product = catalog.product_of_koperasi(membership.koperasi_id, product_id)
+    product = owned_or_404(Product, membership.koperasi_id, product_id)
     image = catalog_images.image_of_product(product, image_id)
     form = MoveForm()
     if form.validate_on_submit():
@@ -172,7 +185,7 @@ def image_move(membership, product_id: int, image_id: int):
 @bp.post("/<slug>/produk/<int:product_id>/gambar/<int:image_id>/hapus")
 @seller_view("products")
 def image_delete(membership, product_id: int, image_id: int):
-    product = catalog.product_of_koperasi(membership.koperasi_id, product_id)
+    product = owned_or_404(Product, membership.koperasi_id, product_id)
     image = catalog_images.image_of_product(product, image_id)
     if ActionForm().validate_on_submit():
         actions.delete_image(membership, product, image)
@@ -184,7 +197,7 @@ def image_delete(membership, product_id: int, image_id: int):
 @bp.post("/<slug>/produk/<int:product_id>/sertifikat")
 @seller_view("products")
 def certification_set(membership, product_id: int):
-    product = catalog.product_of_koperasi(membership.koperasi_id, product_id)
+    product = owned_or_404(Product, membership.koperasi_id, product_id)
     form = CertificationForm()
     if form.validate_on_submit():
         try:
@@ -202,7 +215,7 @@ def certification_set(membership, product_id: int):
 @bp.post("/<slug>/produk/<int:product_id>/sertifikat/<int:certification_id>/hapus")
 @seller_view("products")
 def certification_remove(membership, product_id: int, certification_id: int):
-    product = catalog.product_of_koperasi(membership.koperasi_id, product_id)
+    product = owned_or_404(Product, membership.koperasi_id, product_id)
     catalog.certification_of_product(product, certification_id)
     if ActionForm().validate_on_submit():
         actions.remove_certification(membership, product, certification_id)

@@ -7,15 +7,9 @@ from flask_login import current_user
 
 from marketplace.koperasi.services import memberships_of
 from marketplace.seller import overview as overview_queries
-from marketplace.seller import (  # noqa: F401  (register routes)
-    views_bulk,
-    views_members,
-    views_orders,
-    views_products,
-    views_stock,
-)
 from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp
+from marketplace.seller.views import bulk, members, orders, products, stock  # noqa: F401  (register routes)
 
 __all__ = ["bp"]
 

@@ -1,12 +1,12 @@
-"""Catalog actions taken by staff: each calls the catalog rules and writes the audit entry in the same
-transaction. Services flush; the request commits."""
+"""Catalog actions taken by koperasi staff from the dashboard: each applies the catalog rules (``services``,
+``images``) and writes the staff audit entry in the same transaction. Plain values in; services flush, the
+request commits."""
 
 from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
-from wtforms import SelectChoice
 
 from marketplace.catalog import images as catalog_images
 from marketplace.catalog import services as catalog
@@ -15,20 +15,21 @@ from marketplace.catalog.models import Category, CertificationKind, Product, Pro
 from marketplace.core.errors import ValidationError
 from marketplace.core.pagination import Page
 from marketplace.extensions import db
+from marketplace.koperasi.audit import audit
 from marketplace.koperasi.models import Membership
-from marketplace.seller.services import audit
 
 
-def category_choices() -> list[SelectChoice]:
+def category_options() -> list[tuple[int, str]]:
+    """(id, label) for a category picker: top-level categories, each followed by its children."""
     categories = db.session.scalars(select(Category).order_by(Category.position, Category.name)).all()
     by_parent: dict[int | None, list[Category]] = {}
     for category in categories:
         by_parent.setdefault(category.parent_id, []).append(category)
-    choices = [SelectChoice(0, _("— Tanpa kategori —"))]
+    options = [(0, _("— Tanpa kategori —"))]
     for top in by_parent.get(None, []):
-        choices.append(SelectChoice(top.id, top.name))
-        choices.extend(SelectChoice(child.id, f"{top.name} › {child.name}") for child in by_parent.get(top.id, []))
-    return choices
+        options.append((top.id, top.name))
+        options.extend((child.id, f"{top.name} › {child.name}") for child in by_parent.get(top.id, []))
+    return options
 
 
 def _category(category_id: int | None) -> Category | None:
@@ -41,26 +42,21 @@ def _category(category_id: int | None) -> Category | None:
 
 
 def list_products(koperasi_id: int, *, q: str = "", status: str = "", page: int = 1, per_page: int = 30) -> Page:
-    """The seller's products, newest change first; search by name or SKU."""
+    """The koperasi's products, newest change first; search by name or SKU."""
     query = select(Product).where(Product.koperasi_id == koperasi_id)
     if status in {s.value for s in ProductStatus}:
         query = query.where(Product.status == ProductStatus(status))
     if q.strip():
         like = f"%{q.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Product.name).like(like),
-                Product.id.in_(
-                    select(Variant.product_id)
-                    .where(Variant.koperasi_id == koperasi_id, func.lower(Variant.sku).like(like))
-                ),
-            )
-        )
+        query = query.where(or_(
+            func.lower(Product.name).like(like),
+            Product.id.in_(select(Variant.product_id)
+                           .where(Variant.koperasi_id == koperasi_id, func.lower(Variant.sku).like(like))),
+        ))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = db.session.scalars(
-        query.options(
-            selectinload(Product.variants), selectinload(Product.images), selectinload(Product.certifications)
-        )
+        query.options(selectinload(Product.variants), selectinload(Product.images),
+                      selectinload(Product.certifications))
         .order_by(Product.updated_at.desc(), Product.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -68,43 +64,49 @@ def list_products(koperasi_id: int, *, q: str = "", status: str = "", page: int 
     return Page(items=list(items), page=page, per_page=per_page, total=total)
 
 
-def create_product(actor: Membership, form) -> Product:
-    product = catalog.create_product(
-        actor.koperasi, form.name.data, category=_category(form.category_id.data),
-        description=form.description.data or "",
+def product_counts(koperasi_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Product.status, func.count()).where(Product.koperasi_id == koperasi_id).group_by(Product.status)
     )
-    catalog.add_variant(
-        product, form.sku.data, form.price.data, form.weight_grams.data,
-        name=form.variant_name.data or "", options=catalog.parse_options(form.options.data),
-    )
+    return {status.value: n for status, n in rows}
+
+
+def recently_changed(koperasi_id: int, limit: int = 5) -> list[Product]:
+    return list(db.session.scalars(
+        select(Product).where(Product.koperasi_id == koperasi_id)
+        .order_by(Product.updated_at.desc(), Product.id.desc()).limit(limit)
+    ))
+
+
+def create_product(actor: Membership, *, name: str, category_id: int | None, description: str, sku: str,
+                   price: int, weight_grams: int, variant_name: str = "", options: str = "") -> Product:
+    """A new product is a draft with its first variant: it cannot be published without one."""
+    product = catalog.create_product(actor.koperasi, name, category=_category(category_id), description=description)
+    catalog.add_variant(product, sku, price, weight_grams, name=variant_name, options=catalog.parse_options(options))
     audit(actor, "product.create", product.name, product_id=product.id)
     return product
 
 
-def update_product(actor: Membership, product: Product, form) -> Product:
-    catalog.update_product(
-        product, name=form.name.data, category=_category(form.category_id.data), description=form.description.data or ""
-    )
+def update_product(actor: Membership, product: Product, *, name: str, category_id: int | None,
+                   description: str) -> Product:
+    catalog.update_product(product, name=name, category=_category(category_id), description=description)
     audit(actor, "product.update", product.name, product_id=product.id)
     return product
 
 
-def add_variant(actor: Membership, product: Product, form) -> Variant:
-    variant = catalog.add_variant(
-        product, form.sku.data, form.price.data, form.weight_grams.data,
-        name=form.variant_name.data or "", options=catalog.parse_options(form.options.data),
-    )
+def add_variant(actor: Membership, product: Product, *, sku: str, price: int, weight_grams: int,
+                variant_name: str = "", options: str = "") -> Variant:
+    variant = catalog.add_variant(product, sku, price, weight_grams, name=variant_name,
+                                  options=catalog.parse_options(options))
     audit(actor, "variant.create", f"{product.name} · {variant.sku}", product_id=product.id, variant_id=variant.id)
     return variant
 
 
-def update_variant(actor: Membership, variant: Variant, form) -> Variant:
+def update_variant(actor: Membership, variant: Variant, *, sku: str, price: int, weight_grams: int,
+                   variant_name: str = "", options: str = "", is_active: bool = True) -> Variant:
     before = {"sku": variant.sku, "price": variant.price, "weight_grams": variant.weight_grams}
-    catalog.update_variant(
-        variant, sku=form.sku.data, price=form.price.data, weight_grams=form.weight_grams.data,
-        name=form.variant_name.data or "", options=catalog.parse_options(form.options.data),
-        is_active=bool(form.is_active.data),
-    )
+    catalog.update_variant(variant, sku=sku, price=price, weight_grams=weight_grams, name=variant_name,
+                           options=catalog.parse_options(options), is_active=is_active)
     after = {"sku": variant.sku, "price": variant.price, "weight_grams": variant.weight_grams}
     changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     audit(actor, "variant.update", f"{variant.product.name} · {variant.sku}", variant_id=variant.id, changed=changed)
@@ -144,22 +146,12 @@ def remove_certification(actor: Membership, product: Product, certification_id: 
 
 
 def change_status(actor: Membership, product: Product, status: str) -> Product:
+    """Through ``services.change_product_status``, the one place the publishing rule is enforced."""
+    try:
+        wanted = ProductStatus(status)
+    except ValueError:
+        raise ValidationError(_("Status produk tidak dikenal.")) from None
     old = product.status
-    catalog.change_product_status(product, ProductStatus(status))
+    catalog.change_product_status(product, wanted)
     audit(actor, "product.status", product.name, product_id=product.id, old=old.value, new=product.status.value)
     return product
-
-
-def unpublish_expired_products(today: date | None = None) -> int:
-    """The daily sweep: a product whose halal/PIRT/BPOM certificate expired goes back to draft (the same rule that
-    refuses to publish it), with an entry in its koperasi's audit log. Safe to run twice."""
-    from marketplace.seller.models import AuditEntry
-
-    products = catalog.published_with_expired_certificate(today)
-    for product in products:
-        product.status = ProductStatus.DRAFT
-        expired = [f"{c.kind.value.upper()} {c.number}" for c in product.certifications if not c.is_valid]
-        db.session.add(AuditEntry(koperasi_id=product.koperasi_id, user_id=None, action="product.auto_unpublish",
-                                  subject=product.name, details={"product_id": product.id, "expired": expired}))
-    db.session.flush()
-    return len(products)

@@ -6,11 +6,13 @@ from wtforms import SelectChoice
 
 from marketplace.checkout.models import COURIER_NAMES
 from marketplace.core.errors import DomainError, NotFound
+from marketplace.core.lookup import owned_or_404
 from marketplace.core.pagination import parse_page
 from marketplace.extensions import db
+from marketplace.orders import desk
+from marketplace.orders.models import Order
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.refunds import refund_of_order
-from marketplace.seller import orders as desk
 from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp, form_errors_flash
 from marketplace.seller.forms import CancelOrderForm, PackForm, ShipForm
@@ -38,7 +40,7 @@ def orders(membership):
 @bp.get("/<slug>/pesanan/<number>")
 @seller_view("orders")
 def order_detail(membership, number: str):
-    order = desk.order_of_koperasi(membership.koperasi_id, number)
+    order = owned_or_404(Order, membership.koperasi_id, number, by="number")
     return render_template("seller/order_detail.html", order=order, ship_form=_ship_form(order),
                            cancel_form=CancelOrderForm(formdata=None), pack_form=PackForm(),
                            refund=refund_of_order(order.id))
@@ -62,16 +64,16 @@ def _act(membership, number: str, action, success: str):
 @bp.post("/<slug>/pesanan/<number>/kemas")
 @seller_view("orders")
 def order_pack(membership, number: str):
-    order = desk.order_of_koperasi(membership.koperasi_id, number)
+    order = owned_or_404(Order, membership.koperasi_id, number, by="number")
     if not PackForm().validate_on_submit():
         return redirect(url_for("seller.order_detail", slug=membership.koperasi.slug, number=number))
-    return _act(membership, number, lambda: desk.mark_packed(membership, order), _("Pesanan ditandai sudah dikemas."))
+    return _act(membership, number, lambda: desk.pack(membership, order), _("Pesanan ditandai sudah dikemas."))
 
 
 @bp.post("/<slug>/pesanan/<number>/kirim")
 @seller_view("orders")
 def order_ship(membership, number: str):
-    order = desk.order_of_koperasi(membership.koperasi_id, number)
+    order = owned_or_404(Order, membership.koperasi_id, number, by="number")
     form = _ship_form()
     if not form.validate_on_submit():
         form_errors_flash(form)
@@ -84,7 +86,7 @@ def order_ship(membership, number: str):
 @bp.post("/<slug>/pesanan/<number>/batal")
 @seller_view("orders")
 def order_cancel(membership, number: str):
-    order = desk.order_of_koperasi(membership.koperasi_id, number)
+    order = owned_or_404(Order, membership.koperasi_id, number, by="number")
     form = CancelOrderForm()
     if not form.validate_on_submit():
         form_errors_flash(form)
@@ -96,5 +98,5 @@ def order_cancel(membership, number: str):
 @bp.get("/<slug>/pesanan/<number>/slip")
 @seller_view("orders")
 def order_slip(membership, number: str):
-    order = desk.order_of_koperasi(membership.koperasi_id, number)
+    order = owned_or_404(Order, membership.koperasi_id, number, by="number")
     return render_template("seller/packing_slip.html", order=order)

@@ -1,48 +1,21 @@
-"""Bulk catalog export and import (CSV or XLSX). Small files import inside the request; larger ones become an
-``ImportJob`` that a Celery worker runs, recording progress the page shows."""
+"""Bulk catalog import (CSV or XLSX): check the whole file, then apply all of it or nothing. Small files import
+inside the request; larger ones become an ``ImportJob`` that a Celery worker runs (``tasks.import_catalog``),
+recording progress the page shows."""
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from marketplace.catalog.models import Category, Product, Variant
-from marketplace.catalog.services import format_options
-from marketplace.core.errors import NotFound, ValidationError
+from marketplace.bulk.apply import apply_plan
+from marketplace.bulk.format import COLUMNS, CellError, ImportFileError, Table, read_table
+from marketplace.bulk.models import ImportJob, ImportStatus
+from marketplace.bulk.plan import ImportRejected, plan_import
+from marketplace.bulk.stock import StockColumns
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.koperasi.models import Membership
-from marketplace.seller import bulk_format
-from marketplace.seller.bulk_format import COLUMNS, STATUS_NAMES, CellError, ImportFileError, Table, read_table
-from marketplace.seller.bulk_import import ImportRejected, apply_plan, plan_import
-from marketplace.seller.bulk_stock import StockColumns, stock_export
-from marketplace.seller.models import ImportJob, ImportStatus
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-
-
-def export_rows(koperasi_id: int) -> tuple[list[str], list[list]]:
-    """Every variant of the koperasi, grouped by product, with its on-hand count per warehouse."""
-    categories = dict(db.session.execute(select(Category.id, Category.slug)).all())
-    stock_columns, warehouse_ids, counts = stock_export(koperasi_id)
-    rows = db.session.execute(
-        select(Product.slug, Product.name, Product.category_id, Product.status, Product.description,
-               Variant.id, Variant.sku, Variant.name, Variant.options, Variant.price, Variant.weight_grams,
-               Variant.is_active, Variant.low_stock_threshold)
-        .join(Variant, Variant.product_id == Product.id)
-        .where(Product.koperasi_id == koperasi_id)
-        .order_by(Product.id, Variant.position, Variant.id)
-    )
-    out = [[slug, name, categories.get(category_id, ""), STATUS_NAMES[status], description, sku, vname,
-            format_options(options), price, grams, "ya" if active else "tidak", threshold,
-            *(counts.get((variant_id, w), 0) for w in warehouse_ids)]
-           for slug, name, category_id, status, description, variant_id, sku, vname, options, price, grams, active,
-           threshold in rows]
-    return list(COLUMNS) + stock_columns, out
-
-
-def export_catalog(koperasi_id: int, fmt: str) -> bytes:
-    header, rows = export_rows(koperasi_id)
-    return bulk_format.write_xlsx(header, rows) if fmt == "xlsx" else bulk_format.write_csv(header, rows)
 
 
 def _check_size(data: bytes) -> None:
@@ -64,20 +37,10 @@ def validate_and_apply(actor: Membership, table: Table, progress=lambda done, to
     return summary
 
 
-def import_catalog(actor: Membership, data: bytes, filename: str) -> dict:
-    """Validates the whole file, then applies it; raises ImportRejected with every error and changes nothing."""
+def _read(data: bytes, filename: str) -> Table:
     _check_size(data)
     try:
-        table = read_table(data, filename)
-    except ImportFileError as error:
-        raise ImportRejected(error.errors) from None
-    return validate_and_apply(actor, table)
-
-
-def count_rows(data: bytes, filename: str) -> int:
-    _check_size(data)
-    try:
-        return len(read_table(data, filename).rows)
+        return read_table(data, filename)
     except ImportFileError as error:
         raise ImportRejected(error.errors) from None
 
@@ -86,18 +49,21 @@ def sync_limit() -> int:
     return current_app.config.get("SELLER_IMPORT_SYNC_MAX_ROWS", 500)
 
 
+def submit_import(actor: Membership, data: bytes, filename: str) -> ImportJob | dict:
+    """A file small enough is checked and applied now: returns the summary, or raises ImportRejected with every
+    error and nothing changed. A larger one becomes an ``ImportJob`` for a worker: the caller commits, then
+    enqueues ``tasks.import_catalog`` (so the worker never waits on the request's transaction)."""
+    table = _read(data, filename)
+    if len(table.rows) > sync_limit():
+        return start_import_job(actor, data, filename, len(table.rows))
+    return validate_and_apply(actor, table)
+
+
 def start_import_job(actor: Membership, data: bytes, filename: str, rows: int) -> ImportJob:
     job = ImportJob(koperasi_id=actor.koperasi_id, user_id=actor.user_id, filename=filename[:200], content=data,
                     total_rows=rows)
     db.session.add(job)
     db.session.flush()
-    return job
-
-
-def job_of_koperasi(koperasi_id: int, job_id: int) -> ImportJob:
-    job = db.session.scalar(select(ImportJob).where(ImportJob.id == job_id, ImportJob.koperasi_id == koperasi_id))
-    if job is None:
-        raise NotFound(_("Impor tidak ditemukan."))
     return job
 
 
@@ -168,4 +134,4 @@ def _fail(job: ImportJob, errors: list[CellError]) -> None:
     db.session.commit()
 
 
-__all__ = ["ImportRejected", "ValidationError", "export_catalog", "import_catalog", "run_import_job"]
+__all__ = ["COLUMNS", "ImportRejected", "run_import_job", "submit_import"]

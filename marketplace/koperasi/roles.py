@@ -1,0 +1,37 @@
+"""What each staff role of a koperasi may reach. The dashboard's views check it (``seller.access.seller_view``);
+services that act on a member's behalf outside a request (the bulk import worker) check the same table."""
+
+from flask_babel import gettext as _
+
+from marketplace.koperasi.models import Membership, Role
+
+ALL_ROLES = frozenset(Role)
+
+# area -> roles (besides the owner) that reach it
+AREA_ROLES: dict[str, frozenset[Role]] = {
+    "overview": ALL_ROLES,
+    "products": frozenset({Role.ADMIN, Role.CATALOG}),
+    "bulk": frozenset({Role.ADMIN, Role.CATALOG}),
+    "stock": frozenset({Role.ADMIN, Role.STOCK}),
+    "orders": frozenset({Role.ADMIN, Role.ORDERS}),
+    "reports": frozenset({Role.ADMIN, Role.FINANCE}),
+    "members": frozenset({Role.OWNER}),
+    "audit": frozenset({Role.OWNER}),
+}
+
+ROLE_LABELS = {
+    Role.OWNER: "Pemilik",
+    Role.ADMIN: "Admin",
+    Role.CATALOG: "Katalog",
+    Role.STOCK: "Stok",
+    Role.ORDERS: "Pesanan",
+    Role.FINANCE: "Keuangan",
+}
+
+
+def can(membership: Membership, area: str) -> bool:
+    return membership.role == Role.OWNER or membership.role in AREA_ROLES[area]
+
+
+def role_label(role: Role) -> str:
+    return _(ROLE_LABELS[Role(role)])
