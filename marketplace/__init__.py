@@ -59,11 +59,8 @@ def _init_domains(app: Flask) -> None:
     comes first (others subscribe to it); the Celery app last (it is built from what the domains declared)."""
     from marketplace import (
         accounts,
-<<<<<<< HEAD
         api,
-=======
         bulk,
->>>>>>> main
         catalog,
         checkout,
         demo,
@@ -81,11 +78,7 @@ def _init_domains(app: Flask) -> None:
     from marketplace.core.celery import make_celery
 
     for domain in (outbox, mail, accounts, koperasi, catalog, inventory, checkout, orders, payments, storefront,
-<<<<<<< HEAD
-                   search, seller, opop, api, demo):
-=======
-                   search, bulk, seller, opop, demo):
->>>>>>> main
+                   search, bulk, seller, opop, api, demo):
         domain.init_app(app)
     make_celery(app)
 

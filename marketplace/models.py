@@ -1,11 +1,8 @@
 """Imports every domain's models so that the metadata (and Alembic) sees them all."""
 
 from marketplace.accounts.models import User  # noqa: F401
-<<<<<<< HEAD
 from marketplace.api.models import ApiCheckoutState  # noqa: F401
-=======
 from marketplace.bulk.models import ImportJob  # noqa: F401
->>>>>>> main
 from marketplace.catalog.models import Category, Certification, Product, ProductImage, Variant  # noqa: F401
 from marketplace.checkout.models import Address, Cart, CartLine, ShippingRate  # noqa: F401
 from marketplace.inventory.models import Allocation, Reservation, Stock, StockMovement, Warehouse  # noqa: F401
