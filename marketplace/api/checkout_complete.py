@@ -126,5 +126,3 @@ def complete(token: str, user: User) -> list[Order]:
         db.session.refresh(order)
     return orders
 
-
-__all__ = ["complete", "state_of"]

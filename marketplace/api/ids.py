@@ -3,8 +3,6 @@
 import base64
 import binascii
 
-from graphql import GraphQLError
-
 from marketplace.api.errors import bad_input
 
 
@@ -45,5 +43,3 @@ def cursor_offset(cursor: str) -> int:
         raise bad_input("Invalid cursor.")
     return offset
 
-
-__all__ = ["GraphQLError", "cursor_offset", "from_global_id", "int_id", "offset_cursor", "to_global_id"]

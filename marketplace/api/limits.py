@@ -7,7 +7,6 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
@@ -80,5 +79,3 @@ def cost_limiter(max_cost: int, default_page: int) -> type[SchemaExtension]:
 
     return CostLimiter
 
-
-__all__ = ["GraphQLError", "cost_limiter", "query_cost"]

@@ -3,7 +3,6 @@ checkout services the web pages use."""
 
 import strawberry
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from marketplace.accounts import services as accounts
 from marketplace.api import auth
@@ -212,5 +211,3 @@ class AccountMutation:
 
         return perform(work, lambda errors: AccountAddressPayload(errors=_errors(errors)), INVALID)
 
-
-__all__ = ["AccountMutation", "select"]

@@ -9,7 +9,6 @@ from marketplace.api import read_model
 from marketplace.api.context import Info
 from marketplace.api.ids import to_global_id
 from marketplace.api.types_common import (
-    Channel,
     Image,
     JSONString,
     MetadataItem,
@@ -361,5 +360,3 @@ class ProductFilterInput:
     regions: list[str] | None = strawberry.field(default=None, description="Marketplace extra: region codes.")
     halal: bool | None = strawberry.field(default=None, description="Marketplace extra: valid halal only.")
 
-
-__all__ = ["Channel"]

@@ -11,7 +11,17 @@ from marketplace.api.context import Info
 from marketplace.api.ids import to_global_id
 from marketplace.api.types_account import User
 from marketplace.api.types_catalog import Koperasi, ProductVariant
-from marketplace.api.types_common import UUID, Address, Money, TaxedMoney, address_from_dict, money, taxed
+from marketplace.api.types_common import (
+    DEFAULT_CHANNEL,
+    UUID,
+    Address,
+    Channel,
+    Money,
+    TaxedMoney,
+    address_from_dict,
+    money,
+    taxed,
+)
 from marketplace.checkout import services as checkout
 from marketplace.checkout.cart import summarise
 from marketplace.checkout.models import Cart
@@ -142,7 +152,7 @@ class Checkout:
         return User(_user=user) if user is not None and user.id == self._cart.user_id else None
 
     @strawberry.field
-    def channel(self) -> "Channel":
+    def channel(self) -> Channel:
         return DEFAULT_CHANNEL
 
     @strawberry.field
@@ -250,5 +260,3 @@ def cart_user_email(cart: Cart) -> str | None:
     user = db.session.get(UserModel, cart.user_id)
     return user.email if user else None
 
-
-from marketplace.api.types_common import DEFAULT_CHANNEL, Channel  # noqa: E402

@@ -8,7 +8,6 @@ from typing import NewType
 import strawberry
 from flask import url_for
 
-from marketplace.api.context import Info
 from marketplace.api.ids import to_global_id
 
 CURRENCY = "IDR"
@@ -191,5 +190,3 @@ def check_channel(channel: str | None) -> None:
     if channel is not None and channel != CHANNEL_SLUG:
         raise not_found(f"Channel with '{channel}' slug does not exist.")
 
-
-__all__ = ["Info"]

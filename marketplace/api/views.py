@@ -1,7 +1,7 @@
 """The /graphql/ endpoint: strawberry's Flask view with the caller's context, JSON for every answer (also for a
 malformed request), and nothing internal in error messages."""
 
-from flask import Request, Response, current_app, request
+from flask import Request, Response, current_app
 from graphql import GraphQLError
 from strawberry.flask.views import GraphQLView
 from strawberry.http import GraphQLHTTPResponse
@@ -55,5 +55,3 @@ def make_view(schema, graphiql: bool):
     return ApiView.as_view("graphql", schema=schema, graphql_ide="graphiql" if graphiql else None,
                            allow_queries_via_get=True)
 
-
-__all__ = ["make_view", "request"]

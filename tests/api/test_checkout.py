@@ -130,3 +130,27 @@ def test_another_buyers_checkout_is_not_found(gql, make_user, token_for, make_st
     wrong_type = gql("query($id: ID!) { checkout(id: $id) { id } }", {"id": _variant(product)}, owner,
                      expect_errors=True)
     assert "Checkout" in wrong_type["errors"][0]["message"]
+
+
+def test_another_koperasis_ids_are_refused(gql, make_user, token_for, make_stocked_product, make_koperasi, db):
+    from marketplace.catalog.models import ProductStatus
+    from marketplace.koperasi.models import VerificationStatus
+
+    product = make_stocked_product(stock=(5,))
+    elsewhere = make_stocked_product(stock=(5,))
+    draft = make_stocked_product(stock=(5,), status=ProductStatus.DRAFT)
+    unverified = make_stocked_product(stock=(5,), koperasi=make_koperasi(status=VerificationStatus.SUBMITTED))
+    token = token_for(make_user())
+    checkout = _ready_checkout(gql, token, [product], quantity=1)
+    chosen = checkout["shipments"][0]["shippingMethod"]["id"]
+    foreign = to_global_id("ShippingMethod", f"{elsewhere.koperasi_id}:jne")
+    refused = gql(DELIVERY, {"id": checkout["id"], "m": foreign}, token)["data"]["checkoutDeliveryMethodUpdate"]
+    assert refused["errors"][0]["code"] == "INVALID_SHIPPING_METHOD"
+    add = """mutation($id: ID!, $l: [CheckoutLineInput!]!) { checkoutLinesAdd(id: $id, lines: $l) {
+      checkout { lines { id } } errors { code variants } } }"""
+    for hidden in (draft, unverified):
+        result = gql(add, {"id": checkout["id"], "l": [{"variantId": _variant(hidden), "quantity": 1}]}, token)
+        assert result["data"]["checkoutLinesAdd"]["errors"][0]["code"] == "PRODUCT_NOT_PUBLISHED"
+    after = gql("query($id: ID!) { checkout(id: $id) { lines { id } shipments { shippingMethod { id } } } }",
+                {"id": checkout["id"]}, token)["data"]["checkout"]
+    assert len(after["lines"]) == 1 and after["shipments"][0]["shippingMethod"]["id"] == chosen
