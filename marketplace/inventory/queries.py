@@ -3,7 +3,7 @@ dashboard. ``availability`` is the one formula; everything that shows or compare
 
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Connection, bindparam, case, func, select
 from sqlalchemy.sql import ColumnElement, Subquery
 
 from marketplace.catalog.models import Variant
@@ -18,7 +18,7 @@ def availability(condition: ColumnElement[bool], now: datetime | None = None,
     stock rows: per stock row in an active warehouse, on hand − promised to orders − live checkout holds, never
     below zero, summed per variant. ``exclude_token``: a checkout's own holds do not count against it."""
     held_query = (select(Reservation.stock_id, func.sum(Reservation.quantity).label("held"))
-                  .where(Reservation.expires_at > (now or utcnow())))
+                  .where(Reservation.expires_at > (utcnow() if now is None else now)))
     if exclude_token:
         held_query = held_query.where(Reservation.checkout_token != exclude_token)
     held = held_query.group_by(Reservation.stock_id).subquery()
@@ -66,6 +66,26 @@ def on_hand_by_warehouse(koperasi_id: int, warehouse_ids: list[int] | None = Non
     if warehouse_ids is not None:
         query = query.where(Stock.warehouse_id.in_(warehouse_ids))
     return {(v, w): (q, a) for v, w, q, a in db.session.execute(query)}
+
+
+_by_products = None
+
+
+def available_variants_of_products(product_ids: list[int], connection: Connection | None = None
+                                   ) -> dict[int, dict[int, int]]:
+    """Units a buyer can still buy, per product then per active variant that has stock: one query, for pages that
+    splice live stock into a cached body on every response (so the statement is built once, ``now`` bound)."""
+    global _by_products
+    if not product_ids:
+        return {}
+    if _by_products is None:
+        free = availability(Variant.product_id.in_(bindparam("product_ids", expanding=True)), bindparam("now"))
+        _by_products = select(free.c.product_id, free.c.variant_id, free.c.available)
+    result: dict[int, dict[int, int]] = {}
+    for product_id, variant_id, available in (connection or db.session.connection()).execute(
+            _by_products, {"product_ids": list(product_ids), "now": utcnow()}):
+        result.setdefault(product_id, {})[variant_id] = int(available)
+    return result
 
 
 def ledger_mismatches() -> list[int]:
