@@ -1,6 +1,6 @@
 """Catalogue types in Saleor's shapes. Marketplace extras (``koperasi``, ``certifications``) are extra fields."""
 
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 
 import strawberry
@@ -110,7 +110,7 @@ class ProductMedia:
 
     @strawberry.field
     def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("ProductMedia", self._ref.id))
+        return strawberry.ID(to_global_id("ProductMedia", self._ref.key))
 
     @strawberry.field
     def url(self, size: int | None = None, format: ThumbnailFormatEnum | None = None) -> str:
@@ -214,14 +214,6 @@ class Product:
     @strawberry.field
     def seo_description(self, info: Info) -> str | None:
         return self._full(info).description[:300]
-
-    @strawberry.field
-    def created(self) -> datetime:
-        return self._card.created_at
-
-    @strawberry.field
-    def updated_at(self) -> datetime:
-        return self._card.updated_at
 
     @strawberry.field
     def is_available_for_purchase(self, info: Info) -> bool:
