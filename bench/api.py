@@ -209,7 +209,8 @@ def serve(url: str, instance: Path, workers: int, stripe: str) -> subprocess.Pop
            "MEDIA_DIR": str(instance / "media"), "OPOP_INSTANCE_DIR": str(instance), "SESSION_COOKIE_SECURE": "0",
            "STRIPE_API_BASE": stripe, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
            "CELERY_BROKER_URL": "memory://", "CELERY_RESULT_BACKEND": "cache+memory://",
-           "MAIL_BACKEND": "locmem"}  # outbox tasks are queued in memory and dropped: only the API is measured
+           # outbox tasks are queued in memory and dropped: only the API is measured
+           "MAIL_BACKEND": "locmem", "API_ACCESS_TOKEN_SECONDS": "7200"}
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
          "warning", "marketplace:create_app()"], cwd=ROOT, env=env)
@@ -271,10 +272,13 @@ def run(url: str, instance: Path, args) -> None:
         if r["sample_failure"]:
             print("  first failure:", r["sample_failure"][0])
     finally:
-        server.terminate()
-        server.wait(10)
-        stripe.terminate()
-        stripe.wait(10)
+        for process in (server, stripe):
+            process.terminate()
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
 
 
 def _cursor(offset: int) -> str:
