@@ -32,8 +32,9 @@ DAMAGE_ERRORS = (
 # Unpickling damaged bytes (the table of contents, stored fields) can also raise these (see the pickle module's
 # documentation); they are translated only around the calls that unpickle, where they cannot come from our code.
 UNPICKLING_ERRORS = (
-    *DAMAGE_ERRORS, AttributeError, ImportError, IndexError, KeyError, TypeError, FieldConfigurationError,
-)
+    *DAMAGE_ERRORS, AttributeError, ImportError, IndexError, KeyError, TypeError, OverflowError,
+    FieldConfigurationError,
+)  # not MemoryError: a damaged length can ask for more memory than there is, but so can a real shortage
 # Decoding a damaged term list can index past its end, or list a term whose postings are not there.
 TERM_LIST_ERRORS = (*DAMAGE_ERRORS, IndexError, TermNotFound)
 BLOCK_TAG_ERROR = "Block tag error"  # the W3 codec raises a bare Exception with this text for a damaged block
@@ -111,15 +112,18 @@ def _checked(postings: dict[int, float], reader) -> dict[int, float]:
     return postings
 
 
+def _term_postings(reader, fieldname: str, text) -> dict[int, float]:
+    leaf = _leaf_matcher(reader.postings(fieldname, text))
+    return _checked(_fast_postings(leaf) if has_fast_postings(leaf) else _generic_postings(leaf), reader)
+
+
 def read_postings(reader, fieldname: str, text: str) -> dict[int, float]:
     """{segment docnum: weight} for one term in one segment reader, deleted documents included."""
     with reading():
         try:
-            matcher = reader.postings(fieldname, text)
+            return _term_postings(reader, fieldname, text)
         except TermNotFound:  # the term does not occur in this segment
             return {}
-        leaf = _leaf_matcher(matcher)
-        return _checked(_fast_postings(leaf) if has_fast_postings(leaf) else _generic_postings(leaf), reader)
 
 
 # --- columns ---------------------------------------------------------------------------------------------------
@@ -159,11 +163,8 @@ def read_column(reader, name: str) -> list[int]:
 def term_documents(reader, fieldname: str) -> dict[str, list[int]]:
     """{term: segment docnums} for every term of a small keyword field (deleted documents included)."""
     with reading(TERM_LIST_ERRORS):
-        return {
-            term.decode("utf-8"): list(_checked(_generic_postings(_leaf_matcher(reader.postings(fieldname, term))),
-                                                reader))
-            for term in reader.lexicon(fieldname)
-        }
+        return {term.decode("utf-8"): list(_term_postings(reader, fieldname, term))
+                for term in reader.lexicon(fieldname)}
 
 
 def term_frequencies(reader, fieldname: str) -> dict[str, int]:

@@ -3,7 +3,7 @@ dashboard. ``availability`` is the one formula; everything that shows or compare
 
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, case, func, select
+from sqlalchemy import Connection, Integer, bindparam, case, cast, func, select
 from sqlalchemy.sql import ColumnElement, Subquery
 
 from marketplace.catalog.models import Variant
@@ -14,9 +14,10 @@ from marketplace.inventory.models import Reservation, Stock, StockMovement, Ware
 
 def availability(condition: ColumnElement[bool], now: datetime | None = None,
                  exclude_token: str | None = None) -> Subquery:
-    """``variant_id``, ``product_id``, ``available`` for the active variants matching ``condition`` that have
-    stock rows: per stock row in an active warehouse, on hand − promised to orders − live checkout holds, never
-    below zero, summed per variant. ``exclude_token``: a checkout's own holds do not count against it."""
+    """``variant_id``, ``product_id``, ``available`` for the active variants that have stock rows matching
+    ``condition`` (on ``Variant``, ``Stock`` or ``Warehouse``): per stock row in an active warehouse, on hand −
+    promised to orders − live checkout holds, never below zero, summed per variant. ``exclude_token``: a
+    checkout's own holds do not count against it."""
     held_query = (select(Reservation.stock_id, func.sum(Reservation.quantity).label("held"))
                   .where(Reservation.expires_at > (utcnow() if now is None else now)))
     if exclude_token:
@@ -24,13 +25,13 @@ def availability(condition: ColumnElement[bool], now: datetime | None = None,
     held = held_query.group_by(Reservation.stock_id).subquery()
     free = Stock.quantity - Stock.quantity_allocated - func.coalesce(held.c.held, 0)
     return (
-        select(Variant.id.label("variant_id"), Variant.product_id.label("product_id"),
-               func.sum(case((free > 0, free), else_=0)).label("available"))
-        .join(Stock, Stock.variant_id == Variant.id)
+        select(Stock.variant_id.label("variant_id"), Variant.product_id.label("product_id"),
+               cast(func.sum(case((free > 0, free), else_=0)), Integer).label("available"))
         .join(Warehouse, Warehouse.id == Stock.warehouse_id)
+        .join(Variant, Variant.id == Stock.variant_id)
         .outerjoin(held, held.c.stock_id == Stock.id)
         .where(condition, Variant.is_active.is_(True), Warehouse.is_active.is_(True))
-        .group_by(Variant.id, Variant.product_id)
+        .group_by(Stock.variant_id, Variant.product_id)
         .subquery()
     )
 

@@ -4,8 +4,10 @@ itself (Whoosh today) lives in ``search_index`` and imports nothing from the app
 
 from flask import Flask
 
+from search_index import SearchEngine
 
-def get_engine():
+
+def get_engine() -> SearchEngine:
     """This process's search engine for the current app (see ``services.get_engine``)."""
     from marketplace.search.services import get_engine as engine
 

@@ -12,7 +12,7 @@ from marketplace.extensions import db
 from marketplace.outbox.models import OutboxEvent
 from marketplace.search.documents import all_documents, count_visible, documents_for
 from marketplace.search.events import TOPICS, product_ids_from
-from search_index import BuildStats, IndexStatus, SearchEngine, open_engine
+from search_index import BuildStats, IndexStatus, ProductDocument, SearchEngine, open_engine
 
 # An event is stamped when it is recorded, not when its transaction commits: look back this far for stragglers.
 COMMIT_SLACK = timedelta(seconds=2)
@@ -50,7 +50,7 @@ def rebuild(procs: int = 1, progress: Callable[[int], None] = lambda n: None) ->
     started = utcnow()
     caught_up: set[int] = set()
 
-    def catch_up() -> tuple[list, list[int]]:
+    def catch_up() -> tuple[list[ProductDocument], list[int]]:
         events = _events_since(started)
         caught_up.update(event.id for event in events)
         return documents_for(product_ids_from(events))
