@@ -62,6 +62,7 @@ def _init_domains(app: Flask) -> None:
         api,
         bulk,
         catalog,
+        channels,
         checkout,
         demo,
         inventory,
@@ -78,7 +79,7 @@ def _init_domains(app: Flask) -> None:
     from marketplace.core.celery import make_celery
 
     for domain in (outbox, mail, accounts, koperasi, catalog, inventory, checkout, orders, payments, storefront,
-                   search, bulk, seller, opop, api, demo):
+                   search, bulk, seller, channels, opop, api, demo):
         domain.init_app(app)
     make_celery(app)
 

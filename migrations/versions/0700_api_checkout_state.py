@@ -1,7 +1,7 @@
 """api checkout state
 
 Revision ID: 0700
-Revises: 0800
+Revises: 0550
 Create Date: 2026-12-04 15:09:26.169144
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0700'
-down_revision = '0800'
+down_revision = '0550'
 branch_labels = None
 depends_on = None
 
