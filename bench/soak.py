@@ -309,10 +309,16 @@ def run(args, system: System, sandboxes: dict, web: str, stripe_port: int) -> No
     report(stats, seconds, memory, fault_log)
     print("\nconsistency, once quiet:")
     quiet_started = time.monotonic()
-    settled = quiet(300, lambda: sum(backlog().values()))
+    def queued() -> int:  # Celery messages, and partner pushes the sandboxes have yet to deliver
+        pending = sum(len(requests.get(f"{sandbox.base_url}/_sandbox/pushes", params={"state": state},
+                                       timeout=10).json()["pushes"])
+                      for sandbox in sandboxes.values() for state in ("pending", "held"))
+        return sum(backlog().values()) + pending
+
+    settled = quiet(300, queued)
     print(f"  quiet (outbox dispatched, listings pushed, queues empty) after {time.monotonic() - quiet_started:.0f} s"
           f"{'' if settled else ' NOT reached; left: ' + str(backlog())}")
-    for line in consistency(placed, tokens):
+    for line in consistency(placed, tokens, queued):
         print("  " + line)
 
 

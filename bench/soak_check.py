@@ -11,20 +11,21 @@ def quiet(seconds: float, queued=lambda: 0) -> bool:
     from marketplace.extensions import db
     from marketplace.outbox.models import OutboxEvent
 
-    deadline = time.monotonic() + seconds
+    deadline, calm = time.monotonic() + seconds, 0
     while time.monotonic() < deadline:
         db.session.rollback()
         waiting = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEvent)
                                     .where(OutboxEvent.dispatched_at.is_(None)))
         waiting += db.session.scalar(sa.select(sa.func.count()).select_from(ChannelListing).where(
             ChannelListing.push_requested > ChannelListing.push_done))
-        if waiting + queued() == 0:
+        calm = calm + 1 if waiting + queued() == 0 else 0
+        if calm == 3:  # three readings a second apart: a handler may set the next thing waiting after a dispatch
             return True
         time.sleep(1)
     return False
 
 
-def consistency(placed: dict, tokens: list) -> list[str]:
+def consistency(placed: dict, tokens: list, queued) -> list[str]:
     import sqlalchemy as sa
 
     from marketplace.catalog.models import Variant
@@ -42,8 +43,8 @@ def consistency(placed: dict, tokens: list) -> list[str]:
         ChannelAccount.status == AccountStatus.ACTIVE)).all()
     for account_id in accounts:  # pushes the sandboxes gave up on: the poller is the safety net
         poll_account(account_id)
-    settled = quiet(120)
-    lines = [f"quiet after the poll: {'yes' if settled else 'NO (timed out after 120 s)'}"]
+    settled = quiet(300, queued)
+    lines = [f"quiet after the poll: {'yes' if settled else 'NO (timed out after 300 s)'}"]
     drift = []
     for account_id in accounts:
         report = reconcile_account(account_id)
