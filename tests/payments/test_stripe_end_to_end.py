@@ -240,3 +240,20 @@ def test_a_payment_arriving_after_expiry_is_refunded_not_oversold(live_app):
         assert refund.amount == order.total and refund.gateway_refund_id.startswith("re_")
         assert available_by_variant([shop["variant"]])[shop["variant"]] == 2
         assert ledger_mismatches() == []
+
+
+def test_a_decline_is_said_once_and_is_gone_after_a_retry_that_pays(live_app):
+    """A buyer who still read "Kartu ditolak." after paying with another card might pay a third time."""
+    app = live_app
+    client, token = _checkout(app, _shop(app, stock=4))
+    client.get(f"/pembayaran/{token}")
+    declined = client.post(f"/pembayaran/{token}/bayar", data={"payment_method": "pm_card_chargeCustomerFail"},
+                           follow_redirects=True).get_data(as_text=True)
+    assert declined.count("Kartu ditolak.") == 1
+    retried = client.post(f"/pembayaran/{token}/bayar", data={"payment_method": "pm_card_visa"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Kartu ditolak." not in retried and "Silakan coba kartu lain" not in retried
+    assert _wait(app, lambda: db.session.scalar(select(Payment.status).where(Payment.checkout_token == token))
+                 == PaymentStatus.SUCCEEDED)
+    paid = client.get(f"/pembayaran/{token}").get_data(as_text=True)
+    assert "Pembayaran diterima" in paid and "Kartu ditolak." not in paid
