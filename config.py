@@ -66,6 +66,9 @@ class Config:
     RESERVATION_MINUTES = _env_int("RESERVATION_MINUTES", 15)  # how long a checkout holds stock
     ORDER_PAYMENT_MINUTES = _env_int("ORDER_PAYMENT_MINUTES", 60)  # unpaid orders are cancelled after this
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # links in emails, webhook URL
+    # Courier code -> public tracking page with "{resi}" in it, for the "dikirim" mail. Empty by default: only a
+    # URL someone has checked belongs here (a wrong link is worse than the resi and our order page alone).
+    COURIER_TRACKING_URLS: dict[str, str] = {}
     WTF_CSRF_TIME_LIMIT = None
 
 
