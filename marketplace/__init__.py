@@ -61,6 +61,7 @@ def _init_domains(app: Flask) -> None:
         accounts,
         bulk,
         catalog,
+        channels,
         checkout,
         demo,
         inventory,
@@ -77,7 +78,7 @@ def _init_domains(app: Flask) -> None:
     from marketplace.core.celery import make_celery
 
     for domain in (outbox, mail, accounts, koperasi, catalog, inventory, checkout, orders, payments, storefront,
-                   search, bulk, seller, opop, demo):
+                   search, bulk, seller, channels, opop, demo):
         domain.init_app(app)
     make_celery(app)
 

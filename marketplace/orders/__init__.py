@@ -10,10 +10,12 @@ def init_app(app: Flask) -> None:
         notify_koperasi_of_paid_orders,
         send_order_confirmations,
     )
+    from marketplace.orders.partner import channel_name
     from marketplace.orders.views import bp
     from marketplace.outbox.services import subscribe
 
     app.register_blueprint(bp)
+    app.add_template_filter(channel_name, "channel")
     subscribe(app, "order.paid", send_order_confirmations)
     subscribe(app, "order.paid", notify_koperasi_of_paid_orders)
     subscribe(app, "order.status_changed", notify_buyer_of_status)

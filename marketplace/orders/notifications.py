@@ -73,8 +73,8 @@ def notify_buyer_of_status(events) -> None:
         except ValueError:
             continue
         order = db.session.get(Order, event.payload.get("order_id"))
-        if order is None or status not in _SUBJECTS or not order.email:
-            continue
+        if order is None or status not in _SUBJECTS or not order.email or order.channel:
+            continue  # a partner platform's buyer hears from the platform, not from us
         note = next((c.note for c in reversed(order.history) if c.to_status == status), "")
         body = render_template("emails/order_status.txt", order=order, status=status, note=note,
                                link=_link(f"/pesanan/{order.number}"),
