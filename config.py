@@ -43,7 +43,8 @@ class Config:
     CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "") == "1"
 
     BABEL_DEFAULT_LOCALE = "id"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    # The one timezone of every page, mail and export (times are stored as naive UTC).
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("OPOP_TIMEZONE", "Asia/Jakarta")
     LANGUAGES = ("id", "en")
 
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")

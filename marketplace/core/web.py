@@ -6,12 +6,14 @@ from flask_babel import get_locale
 from marketplace.core.errors import NotFound
 from marketplace.core.money import format_rupiah
 from marketplace.core.regions import REGIONS, region_label
+from marketplace.core.timeutil import local_time
 from marketplace.extensions import db
 
 
 def register_web(app: Flask) -> None:
     app.jinja_env.filters["rupiah"] = format_rupiah
     app.jinja_env.filters["region"] = region_label
+    app.jinja_env.filters["localtime"] = local_time
 
     def page_url(number: int) -> str:
         args = {**request.args.to_dict(flat=False), "hal": [number]}

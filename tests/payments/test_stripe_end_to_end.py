@@ -117,9 +117,13 @@ def test_card_payment_marks_orders_paid_only_through_the_signed_webhook(live_app
         dispatch_pending()
         db.session.commit()
         mails = app.extensions["mailman"].outbox[sent_before:]
-        assert [m.subject for m in mails] == [f"Pesanan {order_number} sudah dibayar"]
         buyer_email = db.session.get(User, shop["buyer"]).email
-        assert "Madu Randu" in mails[0].body and mails[0].to == [buyer_email]
+        seller_email = db.session.get(User, shop["seller"]).email
+        assert sorted((m.to[0], m.subject) for m in mails) == sorted([
+            (buyer_email, f"Pesanan {order_number} sudah dibayar"),
+            (seller_email, f"Pesanan baru {order_number} sudah dibayar: siap dikemas")])
+        to_buyer = next(m for m in mails if m.to == [buyer_email])
+        assert "Madu Randu" in to_buyer.body
         history_before = db.session.scalar(select(func.count()).select_from(OrderStatusChange))
         events_before = db.session.scalar(select(func.count()).select_from(PaymentEvent))
         payload = event.payload
