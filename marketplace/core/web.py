@@ -34,6 +34,10 @@ def register_web(app: Flask) -> None:
             target = url_for("storefront.home")
         return redirect(target)
 
+    @app.get("/favicon.ico")
+    def favicon():  # browsers ask for it before reading the page's <link rel="icon">
+        return redirect(url_for("static", filename="favicon.svg"), 301)
+
     @app.get("/media/<path:filename>")
     def media(filename: str):
         return send_from_directory(app.config["MEDIA_DIR"], filename, max_age=86400)
