@@ -3,7 +3,7 @@
 from flask import Flask, redirect, render_template, request, send_from_directory, session, url_for
 from flask_babel import get_locale
 
-from marketplace.core.errors import NotFound
+from marketplace.core.errors import NoAccess, NotFound
 from marketplace.core.money import format_rupiah
 from marketplace.core.regions import REGIONS, region_label
 from marketplace.core.timeutil import local_time
@@ -45,6 +45,10 @@ def register_web(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def domain_not_found(error):
         return render_template("errors/404.html", message=error.message), 404
+
+    @app.errorhandler(NoAccess)
+    def domain_no_access(error):
+        return render_template("errors/403.html", message=error.message), 403
 
     @app.errorhandler(404)
     def not_found(error):
