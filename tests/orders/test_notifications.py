@@ -84,3 +84,21 @@ def test_the_buyer_hears_of_shipping_with_a_tracking_link_and_of_a_cancel_and_it
     finally:
         app.config["COURIER_TRACKING_URLS"] = {}
         app.extensions["payment_gateway"] = gateway
+
+
+def test_a_courier_changed_at_shipping_is_said_to_the_buyer(app, db, client, make_shop, make_user):
+    from tests.stock_fixtures import sign_in
+
+    shop = make_shop()
+    buyer = make_user(name="Siti Pembeli")
+    order = make_paid_order(shop.variant, 1)  # the buyer chose JNE
+    order.user_id = buyer.id
+    db.session.commit()
+    before = len(sent_mail(app))
+    orders.ship(order, "SC0012345678", courier="sicepat")
+    db.session.commit()
+    sign_in(client, buyer)
+    page = client.get(f"/pesanan/{order.number}").get_data(as_text=True)
+    assert "Kurir diganti oleh penjual" in page
+    mail = next(m for m in _new(app, before) if "dikirim" in m.subject)
+    assert "Kurir diganti oleh penjual" in mail.body and "SiCepat" in mail.body
