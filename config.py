@@ -43,7 +43,8 @@ class Config:
     CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "") == "1"
 
     BABEL_DEFAULT_LOCALE = "id"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    # The one timezone of every page, mail and export (times are stored as naive UTC).
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("OPOP_TIMEZONE", "Asia/Jakarta")
     LANGUAGES = ("id", "en")
 
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
@@ -70,6 +71,9 @@ class Config:
     RESERVATION_MINUTES = _env_int("RESERVATION_MINUTES", 15)  # how long a checkout holds stock
     ORDER_PAYMENT_MINUTES = _env_int("ORDER_PAYMENT_MINUTES", 60)  # unpaid orders are cancelled after this
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # links in emails, webhook URL
+    # Courier code -> public tracking page with "{resi}" in it, for the "dikirim" mail. Empty by default: only a
+    # URL someone has checked belongs here (a wrong link is worse than the resi and our order page alone).
+    COURIER_TRACKING_URLS: dict[str, str] = {}
     WTF_CSRF_TIME_LIMIT = None
 
     # Partner sync (marketplace/channels). Defaults point at the local sandboxes (sandboxes/credentials.py).

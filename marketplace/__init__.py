@@ -14,6 +14,13 @@ from marketplace.extensions import mail as mailer  # `marketplace.mail` is the m
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def _configured_timezone() -> str:
+    """Read per request rather than once at start-up, so the setting is the single source wherever it is set."""
+    from flask import current_app
+
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
 def select_locale() -> str:
     from flask import current_app
 
@@ -43,7 +50,8 @@ def create_app(profile: str | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(BASE_DIR / "translations"))
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(BASE_DIR / "translations"),
+                   timezone_selector=_configured_timezone)
     mailer.init_app(app)
 
     from marketplace import models  # noqa: F401  (registers every model with the metadata)

@@ -32,7 +32,7 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(url_for("storefront.home")))
         form.password.errors.append(_("Email atau kata sandi salah."))
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/login.html", form=form, next_url=_safe_next(""))
 
 
 @bp.route("/daftar", methods=["GET", "POST"])
@@ -48,8 +48,8 @@ def register():
             db.session.commit()
             login_user(user)
             flash(_("Selamat datang, %(name)s!", name=user.name), "success")
-            return redirect(url_for("storefront.home"))
-    return render_template("accounts/register.html", form=form)
+            return redirect(_safe_next(url_for("storefront.home")))  # a buyer sent here from checkout goes back
+    return render_template("accounts/register.html", form=form, next_url=_safe_next(""))
 
 
 @bp.post("/keluar")

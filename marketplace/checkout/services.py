@@ -160,6 +160,8 @@ def complete_checkout(cart: Cart, user: User, choices: dict[str, str], note: str
     cart.completed_at = now
     db.session.flush()
     for order in orders:
-        requests.extend(inventory.LineRequest(line.variant_id, line.quantity, line.id) for line in order.lines)
-    inventory.allocate_lines(requests, token=cart.token, reference=",".join(o.number for o in orders))
+        requests.extend(inventory.LineRequest(line.variant_id, line.quantity, line.id, order.number)
+                        for line in order.lines)
+    # Each ledger row names its own koperasi's order only: the cart's other orders belong to other tenants.
+    inventory.allocate_lines(requests, token=cart.token)
     return CheckoutResult(orders, payment, created=True)

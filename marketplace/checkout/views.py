@@ -74,7 +74,8 @@ def add():
         return redirect(back)
     db.session.commit()
     flash(_("Ditambahkan ke keranjang."), "success")
-    return redirect(url_for("checkout.cart") if request.form.get("buy_now") else back)
+    # "Beli sekarang" means checkout now; a guest is asked to log in on the way and comes back there.
+    return redirect(url_for("checkout.address") if request.form.get("buy_now") else back)
 
 
 @bp.post("/keranjang/baris/<int:line_id>")

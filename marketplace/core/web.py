@@ -3,15 +3,17 @@
 from flask import Flask, redirect, render_template, request, send_from_directory, session, url_for
 from flask_babel import get_locale
 
-from marketplace.core.errors import NotFound
+from marketplace.core.errors import NoAccess, NotFound
 from marketplace.core.money import format_rupiah
 from marketplace.core.regions import REGIONS, region_label
+from marketplace.core.timeutil import local_time
 from marketplace.extensions import db
 
 
 def register_web(app: Flask) -> None:
     app.jinja_env.filters["rupiah"] = format_rupiah
     app.jinja_env.filters["region"] = region_label
+    app.jinja_env.filters["localtime"] = local_time
 
     def page_url(number: int) -> str:
         args = {**request.args.to_dict(flat=False), "hal": [number]}
@@ -32,6 +34,10 @@ def register_web(app: Flask) -> None:
             target = url_for("storefront.home")
         return redirect(target)
 
+    @app.get("/favicon.ico")
+    def favicon():  # browsers ask for it before reading the page's <link rel="icon">
+        return redirect(url_for("static", filename="favicon.svg"), 301)
+
     @app.get("/media/<path:filename>")
     def media(filename: str):
         return send_from_directory(app.config["MEDIA_DIR"], filename, max_age=86400)
@@ -39,6 +45,10 @@ def register_web(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def domain_not_found(error):
         return render_template("errors/404.html", message=error.message), 404
+
+    @app.errorhandler(NoAccess)
+    def domain_no_access(error):
+        return render_template("errors/403.html", message=error.message), 403
 
     @app.errorhandler(404)
     def not_found(error):

@@ -33,6 +33,7 @@ class LineRequest:
     variant_id: int
     quantity: int
     order_line_id: int | None = None
+    reference: str = ""  # the line's own order number; wins over the call's reference (one cart, many koperasi)
 
 
 def create_warehouse(koperasi, name: str, region_code: str | None = None, address: str = "") -> Warehouse:
@@ -221,7 +222,7 @@ def allocate_lines(requests: list[LineRequest], *, token: str | None = None, ref
     plan, variants = _plan(requests, token, now)
     allocations = []
     for request, stock, take in plan:
-        _move(stock, reason, allocated_delta=take, reference=reference)
+        _move(stock, reason, allocated_delta=take, reference=request.reference or reference)
         allocation = Allocation(order_line_id=request.order_line_id, stock_id=stock.id, quantity=take)
         db.session.add(allocation)
         allocations.append(allocation)

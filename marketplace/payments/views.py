@@ -52,8 +52,7 @@ def submit(token: str):
         db.session.rollback()
         flash(getattr(error, "message", None) or _("Pembayaran gagal diproses."), "error")
         return redirect(url_for("payments.pay", token=token))
-    if payment.status == PaymentStatus.FAILED:
-        flash(payment.failure_message or _("Pembayaran gagal."), "error")
+    if payment.status == PaymentStatus.FAILED:  # the page itself says why (said once, not also as a flash)
         return redirect(url_for("payments.pay", token=token))
     return redirect(url_for("payments.pay", token=token, cek=1))
 
