@@ -1,12 +1,13 @@
 """Accounts: registration, login and password reset. Services flush; the caller commits."""
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from marketplace.accounts.models import User
 from marketplace.core.errors import ValidationError
 from marketplace.core.phone import normalise_phone
+from marketplace.core.urls import public_url
 from marketplace.extensions import db
 from marketplace.mail.services import queue_mail
 
@@ -65,7 +66,7 @@ def send_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None:
         return
-    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    link = public_url("accounts.reset_password", token=make_reset_token(user))
     body = render_template("emails/password_reset.txt", user=user, link=link)
     queue_mail(user.email, _("Atur ulang kata sandi OPOP Marketplace"), body)
 

@@ -5,14 +5,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 from marketplace.accounts import services
 from marketplace.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from marketplace.core.errors import ValidationError
+from marketplace.core.urls import safe_next
 from marketplace.extensions import db
 
 bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(default: str) -> str:
-    target = request.args.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return safe_next(request.args.get("next"), default)
 
 
 def _attach(form, error: ValidationError) -> None:

@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from marketplace.core.errors import NotFound
 from marketplace.core.money import format_rupiah
 from marketplace.core.regions import REGIONS, region_label
+from marketplace.core.urls import safe_next
 from marketplace.extensions import db
 
 
@@ -27,10 +28,7 @@ def register_web(app: Flask) -> None:
     def switch_language(lang: str):
         if lang in app.config["LANGUAGES"]:
             session["lang"] = lang
-        target = request.args.get("next") or url_for("storefront.home")
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("storefront.home")
-        return redirect(target)
+        return redirect(safe_next(request.args.get("next"), url_for("storefront.home")))
 
     @app.get("/media/<path:filename>")
     def media(filename: str):
