@@ -6,6 +6,7 @@ Select a profile with ``OPOP_CONFIG`` (``default``, ``production``, ``testing``)
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -67,6 +68,21 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # links in emails, webhook URL
     WTF_CSRF_TIME_LIMIT = None
 
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # Throttling (Flask-Limiter): memory per process by default; production points this at Redis.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
+    # Lockout: this many failed passwords for one email, then that email is refused until the window passes.
+    LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes")
+    REGISTER_LIMIT = os.environ.get("REGISTER_LIMIT", "10 per hour")
+    PASSWORD_RESET_LIMIT = os.environ.get("PASSWORD_RESET_LIMIT", "5 per hour")
+    CHECKOUT_LIMIT = os.environ.get("CHECKOUT_LIMIT", "60 per minute")
+    WEBHOOK_LIMIT = os.environ.get("WEBHOOK_LIMIT", "600 per minute")
+
 
 class ProductionConfig(Config):
     """Everything from the environment; refuses to start on development secrets."""
@@ -74,6 +90,8 @@ class ProductionConfig(Config):
     PROFILE = "production"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": _env_int("DB_POOL_SIZE", 5)}
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://"))
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
     @classmethod
@@ -106,6 +124,9 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     MAIL_BACKEND = "locmem"
     CELERY_TASK_ALWAYS_EAGER = True
+    # Every test client is 127.0.0.1: limits are out of reach unless a throttling test lowers them.
+    LOGIN_LIMIT_PER_ADDRESS = LOGIN_FAILURES_PER_ACCOUNT = REGISTER_LIMIT = "100000 per minute"
+    PASSWORD_RESET_LIMIT = CHECKOUT_LIMIT = WEBHOOK_LIMIT = "100000 per minute"
 
 
 PROFILES = {"default": Config, "production": ProductionConfig, "testing": TestingConfig}

@@ -46,6 +46,10 @@ def register_web(app: Flask) -> None:
     def too_large(error):
         return render_template("errors/413.html"), 413
 
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        return render_template("errors/429.html"), 429
+
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
