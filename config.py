@@ -31,6 +31,8 @@ class Config:
     SEARCH_REFRESH_INTERVAL = float(os.environ.get("SEARCH_REFRESH_INTERVAL", "0.1"))
     MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE / "media"))
     MAX_IMAGE_BYTES = _env_int("MAX_IMAGE_BYTES", 5 * 1024 * 1024)
+    # Checked from the image header before decoding (Pillow's own limit, ~89 MP, is too much for a web process).
+    MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 40_000_000)
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 32 * 1024 * 1024)
 
     CELERY_BROKER_URL = os.environ.get(
