@@ -76,7 +76,7 @@ def _read_csv(data: bytes) -> Iterator[list[str]]:
     delimiter = max([",", ";", "\t"], key=first_line.count)
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
-            yield row[:MAX_COLUMNS + 1]
+            yield [_unneutralise(cell) for cell in row[:MAX_COLUMNS + 1]]
     except csv.Error as error:
         raise ImportFileError([CellError(1, "", _("Format CSV rusak: %(error)s", error=str(error)))]) from None
 
@@ -160,11 +160,27 @@ def _table(raw: Iterator[list[str]], max_rows: int) -> Table:
     return Table(header=header, rows=rows)
 
 
+# A cell starting with one of these is run as a formula by Excel or LibreOffice (=HYPERLINK(...) leaks data).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise(value):
+    """CSV has no "text" type: a leading apostrophe makes a spreadsheet show the text instead of running it, and
+    the reader takes it off again, so an export still imports back unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _unneutralise(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+
+
 def write_csv(header: list[str], rows: list[list]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_neutralise(v) for v in row] for row in rows)
     # A BOM makes Excel open the UTF-8 file with the right characters; the reader strips it.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -172,6 +188,7 @@ def write_csv(header: list[str], rows: list[list]) -> bytes:
 def write_xlsx(header: list[str], rows: list[list]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Produk")
@@ -183,7 +200,12 @@ def write_xlsx(header: list[str], rows: list[list]) -> bytes:
         cell.data_type = "s"
         return cell
 
+    def clean(value):
+        # XLSX cannot hold control characters (openpyxl refuses the whole file); they were never visible anyway.
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
     for row in rows:
+        row = [clean(v) for v in row]
         sheet.append([text_cell(v) if isinstance(v, str) and v.startswith("=") else v for v in row])
     out = io.BytesIO()
     workbook.save(out)

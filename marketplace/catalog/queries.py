@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.catalog.models import Category, Certification, CertificationKind, Product, ProductStatus, Variant
 from marketplace.core.errors import NotFound
+from marketplace.core.numbers import clamp_filter
 from marketplace.core.pagination import Page
 from marketplace.core.regions import REGIONS_BY_CODE
 from marketplace.extensions import db
@@ -42,7 +43,7 @@ class ListingFilters:
         def to_int(name):
             try:
                 value = int(args.get(name, "").replace(".", ""))
-                return value if value >= 0 else None
+                return clamp_filter(value) if value >= 0 else None
             except ValueError:
                 return None
 

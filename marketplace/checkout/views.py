@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.checkout import addresses, services
 from marketplace.checkout import cart as carts
 from marketplace.core.errors import DomainError, ValidationError
+from marketplace.core.numbers import MAX_DB_INT, parse_int
 from marketplace.core.regions import PROVINCE, REGIONS
 from marketplace.extensions import db
 from marketplace.inventory.errors import InsufficientStock
@@ -30,10 +31,7 @@ def _current_cart(create: bool = False):
 
 
 def _int(name: str, default: int | None = None) -> int | None:
-    try:
-        return int(request.form.get(name, ""))
-    except ValueError:
-        return default
+    return parse_int(request.form.get(name, ""), default, minimum=-MAX_DB_INT)
 
 
 @user_logged_in.connect

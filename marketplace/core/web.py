@@ -1,16 +1,41 @@
 """What every page shares: error pages, template helpers, language switch, media files."""
 
-from flask import Flask, redirect, render_template, request, send_from_directory, session, url_for
+from flask import Flask, abort, redirect, render_template, request, send_from_directory, session, url_for
 from flask_babel import get_locale
+from werkzeug.routing import IntegerConverter
 
 from marketplace.core.errors import NotFound
 from marketplace.core.money import format_rupiah
+from marketplace.core.numbers import MAX_DB_INT
 from marketplace.core.regions import REGIONS, region_label
 from marketplace.core.urls import safe_next
 from marketplace.extensions import db
 
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:id>`` that matches only what fits the database's integer: a bigger id is a 404, not an overflow."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_DB_INT)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in items) for key, items in values.lists())
+
 
 def register_web(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
+
+    @app.before_request
+    def refuse_nul_bytes():
+        """PostgreSQL cannot store a NUL character in text: refuse it at the door, for every form and URL."""
+        if "\x00" in request.path or _has_nul(request.args) or (request.mimetype in _FORM_TYPES
+                                                                 and _has_nul(request.form)):
+            abort(400)
+
     app.jinja_env.filters["rupiah"] = format_rupiah
     app.jinja_env.filters["region"] = region_label
 
@@ -45,6 +70,10 @@ def register_web(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(error):
         return render_template("errors/413.html"), 413
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return render_template("errors/400.html"), 400
 
     @app.errorhandler(429)
     def too_many_requests(error):

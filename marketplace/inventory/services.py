@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.catalog.models import Variant
 from marketplace.core.errors import ValidationError
+from marketplace.core.numbers import MAX_STOCK
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.inventory.errors import InsufficientStock, Shortage, StockBelowAllocated
@@ -267,6 +268,8 @@ def set_stock(variant: Variant, warehouse: Warehouse, quantity: int, *,
     """Sets the counted quantity of a variant in a warehouse (stock take, import). Never below what is promised."""
     if quantity < 0:
         raise ValidationError(_("Stok tidak boleh negatif."), field="quantity")
+    if quantity > MAX_STOCK:
+        raise ValidationError(_("Stok maksimal %(max)s.", max=MAX_STOCK), field="quantity")
     if warehouse.koperasi_id != variant.koperasi_id:
         raise ValidationError(_("Gudang bukan milik koperasi produk ini."), field="warehouse")
     stock = _get_or_create_stock(variant, warehouse)

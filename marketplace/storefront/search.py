@@ -8,6 +8,7 @@ from flask import current_app, url_for
 from marketplace.catalog import queries
 from marketplace.catalog.models import Category, Product
 from marketplace.core.money import format_rupiah
+from marketplace.core.numbers import clamp_filter
 from marketplace.core.pagination import Page, parse_page
 from marketplace.core.regions import REGIONS_BY_CODE
 from search_index import SORTS, Hit, SearchRequest, SearchResponse, SearchUnavailable, get_engine
@@ -32,7 +33,7 @@ def _to_int(value: str | None) -> int | None:
         number = int((value or "").replace(".", "").strip())
     except ValueError:
         return None
-    return number if number >= 0 else None
+    return clamp_filter(number) if number >= 0 else None
 
 
 def request_from_args(args, per_page: int) -> tuple[SearchRequest, Category | None]:
