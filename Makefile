@@ -21,6 +21,7 @@ run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed
 	$(BIN)/flask search rebuild
+	$(BIN)/flask digest compile
 	$(BIN)/honcho --procfile Procfile start
 
 test: setup

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from marketplace.core.regions import REGIONS
 from marketplace.demo import data
-from search_index.schema import ProductDocument
+from search_index import ProductDocument
 
 ADJECTIVES = [
     "Premium", "Asli", "Spesial", "Super", "Khas", "Organik", "Instan", "Kering", "Segar", "Hitam", "Putih", "Merah",

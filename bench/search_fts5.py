@@ -5,8 +5,11 @@ round SQLite runs one full-text lookup per product row."""
 import sqlite3
 from pathlib import Path
 
+from marketplace.core.regions import REGION_CODES
+from search_index import PRICE_BANDS
 from search_index.analysis import words
-from search_index.schema import PRICE_BANDS, REGION_NUMBER
+
+REGION_NUMBER = {code: i + 1 for i, code in enumerate(REGION_CODES)}
 
 BAND_CASE = "CASE " + " ".join(
     f"WHEN p.price < {high} THEN '{key}'" for key, _low, high in PRICE_BANDS if high is not None

@@ -7,6 +7,13 @@ from marketplace.checkout.models import Address, Cart, CartLine, ShippingRate  #
 from marketplace.inventory.models import Allocation, Reservation, Stock, StockMovement, Warehouse  # noqa: F401
 from marketplace.koperasi.models import AuditEntry, Invitation, Koperasi, Membership, Pesantren  # noqa: F401
 from marketplace.mail.models import MailDelivery  # noqa: F401
+from marketplace.opop.models import (  # noqa: F401
+    Application,
+    ApplicationDocument,
+    Cohort,
+    Decision,
+    FlagshipMark,
+)
 from marketplace.orders.models import Order, OrderLine, OrderStatusChange  # noqa: F401
 from marketplace.outbox.models import OutboxEvent  # noqa: F401
 from marketplace.payments.models import Payment, PaymentEvent, Refund  # noqa: F401

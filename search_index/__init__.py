@@ -1,12 +1,17 @@
-"""Product search. The storefront talks only to the interface in ``search_index.api`` through ``get_engine()``;
-Whoosh is today's implementation (``search_index.engine``), a search server could be tomorrow's."""
-
-from flask import current_app
+"""Product search, the engine: Indonesian analysis, the index on disk, matching, ranking, facets. It knows nothing
+of the marketplace (no Flask app, no models): the app hands it ``ProductDocument`` values and asks through the
+interface in ``search_index.api``. Whoosh is today's implementation (``search_index.engine``); a search server
+could be tomorrow's. The app's side (documents from the database, events, tasks, CLI) is ``marketplace.search``."""
 
 from search_index.api import (  # noqa: F401  (the public interface)
+    PRICE_BANDS,
     SORTS,
+    BuildStats,
     Facets,
     Hit,
+    IndexBusy,
+    IndexStatus,
+    ProductDocument,
     SearchEngine,
     SearchRequest,
     SearchResponse,
@@ -15,14 +20,8 @@ from search_index.api import (  # noqa: F401  (the public interface)
 )
 
 
-def get_engine() -> SearchEngine:
-    """This process's search engine for the current app (opened once, refreshed as the index changes)."""
-    found = current_app.extensions.get("search_engine")
-    if found is None:
-        from search_index.engine import WhooshSearchEngine
+def open_engine(base: str, refresh_interval: float = 0.1) -> SearchEngine:
+    """The engine for the index directory ``base``: keep one per process (opening costs hundreds of ms)."""
+    from search_index.engine import WhooshSearchEngine
 
-        found = WhooshSearchEngine(
-            current_app.config["SEARCH_INDEX_DIR"], current_app.config.get("SEARCH_REFRESH_INTERVAL", 0.1)
-        )
-        current_app.extensions["search_engine"] = found
-    return found
+    return WhooshSearchEngine(base, refresh_interval)

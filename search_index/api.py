@@ -1,16 +1,72 @@
-"""The search interface the storefront (and later the API) talks to. Whoosh sits behind it today; a search server
-could implement the same two calls without any view changing."""
+"""The search interface the app talks to: plain values in, plain values out. Whoosh sits behind it today
+(``search_index.engine``); a search server could implement the same calls without any caller changing. Nothing here
+knows the marketplace's models: the app builds ``ProductDocument`` values and hands them over."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 SORTS = ("relevansi", "termurah", "termahal", "terbaru")
+# Price bands for the facet, in rupiah: (key, lower bound inclusive, upper bound exclusive).
+PRICE_BANDS = (
+    ("0-25000", 0, 25_000),
+    ("25000-50000", 25_000, 50_000),
+    ("50000-100000", 50_000, 100_000),
+    ("100000-250000", 100_000, 250_000),
+    ("250000-", 250_000, None),
+)
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
 
 
 class SearchUnavailable(Exception):
     """The index is missing, damaged or being rebuilt: callers fall back to the plain listing."""
+
+
+class IndexBusy(Exception):
+    """Another process holds the index's single writer: try the write again shortly."""
+
+
+@dataclass
+class ProductDocument:
+    """Everything the index knows about one product: what the app reads from its database and hands over."""
+
+    product_id: int
+    slug: str
+    name: str
+    description: str  # plain text
+    category: str  # the category and its parent, as words
+    category_id: int
+    category_root_id: int
+    koperasi: str
+    pesantren: str
+    region_code: str  # filtered and counted as an opaque key
+    region_label: str  # searched as words
+    skus: list[str] = field(default_factory=list)
+    price: int = 0
+    created_at: datetime | None = None
+    halal: bool = False
+    in_stock: bool = True
+
+
+@dataclass
+class BuildStats:
+    documents: int
+    seconds: float
+    bytes: int
+    generation: Path
+
+
+@dataclass
+class IndexStatus:
+    generation: str
+    documents: int
+    segments: int
+
+
+Changes = tuple[list[ProductDocument], list[int]]  # (documents to add or replace, product ids to remove)
 
 
 @dataclass
@@ -81,3 +137,17 @@ class SearchEngine(Protocol):
     def search(self, request: SearchRequest) -> SearchResponse: ...
 
     def suggest(self, text: str, limit: int = 8) -> Suggestions: ...
+
+    def apply_changes(self, upserts: list[ProductDocument], deletes: Iterable[int]) -> None:
+        """Adds or replaces ``upserts`` and removes ``deletes`` (product ids), together."""
+
+    def rebuild(
+        self, documents: Iterable[ProductDocument], *, procs: int = 1,
+        progress: Callable[[int], None] = lambda n: None, catch_up: Callable[[], Changes] | None = None,
+    ) -> BuildStats:
+        """Replaces the whole index with ``documents`` while searches keep answering from the old one.
+        ``catch_up`` is called once the documents are written and before the new index goes live: the changes it
+        returns (what happened while the documents were being read) are applied to the new index first."""
+
+    def status(self) -> IndexStatus:
+        """Raises ``SearchUnavailable`` when there is no readable index."""

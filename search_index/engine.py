@@ -3,14 +3,21 @@
 import heapq
 import logging
 from collections import Counter
+from collections.abc import Callable, Iterable
 from operator import itemgetter
 from pathlib import Path
 
+from search_index import whoosh_compat as whoosh
 from search_index.analysis import analyze, words
 from search_index.api import (
     MAX_QUERY_CHARS,
+    PRICE_BANDS,
+    BuildStats,
+    Changes,
     Facets,
     Hit,
+    IndexStatus,
+    ProductDocument,
     SearchRequest,
     SearchResponse,
     SearchUnavailable,
@@ -18,9 +25,10 @@ from search_index.api import (
 )
 from search_index.query import correct, matching_docs, parse, query_terms, scoring_terms
 from search_index.reader import IndexReaderPool, ReaderState
-from search_index.schema import PRICE_BANDS, REGION_BY_NUMBER, REGION_NUMBER
 from search_index.scoring import bm25_scores, highlight_html
-from search_index.storage import IndexUnavailable
+from search_index.storage import open_current
+from search_index.whoosh_compat import IndexDamaged, IndexUnavailable
+from search_index.writer import apply_changes, build_index
 
 log = logging.getLogger(__name__)
 FEW_RESULTS = 3
@@ -32,8 +40,32 @@ _BANDS = {key: (low, high) for key, low, high in PRICE_BANDS}
 
 
 class WhooshSearchEngine:
+    """Reads from this process's searcher on ``base``; writes (``apply_changes``, ``rebuild``) must come from one
+    process at a time (the search worker, or ``flask search rebuild`` writing a fresh generation)."""
+
     def __init__(self, base: str | Path, refresh_interval: float = 0.1):
+        self.base = Path(base)
         self.pool = IndexReaderPool(base, refresh_interval)
+
+    def apply_changes(self, upserts: list[ProductDocument], deletes: Iterable[int]) -> None:
+        apply_changes(self.base, upserts, deletes)
+
+    def rebuild(
+        self, documents: Iterable[ProductDocument], *, procs: int = 1,
+        progress: Callable[[int], None] = lambda n: None, catch_up: Callable[[], Changes] | None = None,
+    ) -> BuildStats:
+        return build_index(self.base, documents, procs=procs, progress=progress, catch_up=catch_up)
+
+    def status(self) -> IndexStatus:
+        try:
+            ix, generation = open_current(self.base)
+            searcher = whoosh.new_searcher(ix)
+            try:
+                return IndexStatus(generation.name, searcher.doc_count(), whoosh.segment_count(ix))
+            finally:
+                whoosh.close_quietly(searcher)
+        except IndexUnavailable as error:
+            raise SearchUnavailable(str(error)) from error
 
     def search(self, request: SearchRequest) -> SearchResponse:
         return self._guarded(self._search, request)
@@ -45,14 +77,14 @@ class WhooshSearchEngine:
         for attempt in range(2):
             try:
                 return function(self.pool.state(), *args)
+            except IndexDamaged as error:  # a damaged segment, or a reader closed by a refresh in another thread
+                if attempt:
+                    log.warning("search index damaged: %s", error)
+                    raise SearchUnavailable(str(error)) from error
+                self.pool.invalidate()
             except IndexUnavailable as error:  # missing or unreadable: expected until a rebuild, no traceback
                 log.warning("search index unavailable: %s", error)
                 raise SearchUnavailable(str(error)) from error
-            except Exception as error:  # a damaged segment, or one closed by a refresh in another thread
-                if attempt:
-                    log.exception("search failed")
-                    raise SearchUnavailable(repr(error)) from error
-                self.pool.invalidate()
         raise AssertionError("unreachable")
 
     # --- searching -------------------------------------------------------------------------------------------
@@ -79,8 +111,8 @@ class WhooshSearchEngine:
             relaxed = bool(matched)
 
         columns = state.columns
-        selected = _apply_filters(columns, list(matched), request) if request.has_filters else list(matched)
-        facets = _count_facets(columns, selected) if request.facets else None
+        selected = _apply_filters(state, list(matched), request) if request.has_filters else list(matched)
+        facets = _count_facets(state, selected) if request.facets else None
         sort = request.sort if parsed.searchable or request.sort != "relevansi" else "terbaru"
         start = (max(1, request.page) - 1) * request.per_page
         end = start + request.per_page
@@ -156,14 +188,16 @@ def _best(scores: dict[int, float], in_stock: list[int], count: int) -> list[int
     return [d for d, _score in heapq.nlargest(count, ranked.items(), key=itemgetter(1))]
 
 
-def _apply_filters(columns: dict[str, list[int]], docs: list[int], request: SearchRequest) -> list[int]:
+def _apply_filters(state: ReaderState, docs: list[int], request: SearchRequest) -> list[int]:
+    columns = state.columns
     checks = []
     if request.category_ids:
         wanted = set(request.category_ids)
         leaf, root = columns["category_id"], columns["category_root_id"]
         checks.append(lambda d: leaf[d] in wanted or root[d] in wanted)
     if request.region_codes:
-        regions = {REGION_NUMBER.get(code, -1) for code in request.region_codes}
+        known = state.keys["region"].number
+        regions = {known.get(code, -1) for code in request.region_codes}
         region = columns["region"]
         checks.append(lambda d: region[d] in regions)
     if request.halal_only:
@@ -185,7 +219,8 @@ def _apply_filters(columns: dict[str, list[int]], docs: list[int], request: Sear
     return docs
 
 
-def _count_facets(columns: dict[str, list[int]], docs: list[int]) -> Facets:
+def _count_facets(state: ReaderState, docs: list[int]) -> Facets:
+    columns = state.columns
     leaf = Counter(map(columns["category_id"].__getitem__, docs))
     root = Counter(map(columns["category_root_id"].__getitem__, docs))
     categories = {k: v for k, v in (leaf + root).items() if k}
@@ -193,12 +228,13 @@ def _count_facets(columns: dict[str, list[int]], docs: list[int]) -> Facets:
         if key:
             categories[key] = max(leaf[key], root[key])
     regions = Counter(map(columns["region"].__getitem__, docs))
+    region_keys = state.keys["region"].key
     price = columns["price"]
     bounds = [low for _key, low, _high in PRICE_BANDS[1:]]
     band_counts = Counter(sum(p >= b for b in bounds) for p in map(price.__getitem__, docs))
     return Facets(
         categories=categories,
-        regions={REGION_BY_NUMBER[k]: v for k, v in regions.most_common() if k in REGION_BY_NUMBER},
+        regions={region_keys[k]: v for k, v in regions.most_common() if k in region_keys},
         price_bands={PRICE_BANDS[i][0]: n for i, n in sorted(band_counts.items())},
         halal=sum(map(columns["halal"].__getitem__, docs)),
         in_stock=sum(map(columns["in_stock"].__getitem__, docs)),
@@ -216,7 +252,7 @@ def _by_column(columns: dict[str, list[int]], docs: list[int], sort: str, count:
 
 
 def _hit(state: ReaderState, docnum: int, score: float | None, terms: set[str]) -> Hit:
-    stored = state.searcher.stored_fields(docnum)
+    stored = whoosh.stored_fields(state.searcher, docnum)
     name, description = stored.get("name", ""), stored.get("description", "")
     return Hit(
         product_id=int(stored["id"]), slug=stored.get("slug", ""), name=name,

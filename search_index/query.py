@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from search_index import whoosh_compat as whoosh
 from search_index.analysis import analyze, words
 from search_index.api import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 from search_index.reader import ReaderState
@@ -91,9 +92,9 @@ def query_terms(parsed: ParsedQuery, fuzzy: bool = False) -> set[str]:
 
 def _known(state: ReaderState, word: QueryWord) -> bool:
     reader = state.searcher.reader()
-    if word.looks_like_sku and reader.doc_frequency("sku", word.surface):
+    if word.looks_like_sku and whoosh.doc_frequency(reader, "sku", word.surface):
         return True
-    return any(reader.doc_frequency(f, t) for t in word.terms for f in TEXT_FIELDS)
+    return any(whoosh.doc_frequency(reader, f, t) for t in word.terms for f in TEXT_FIELDS)
 
 
 def max_edits(word: str) -> int:

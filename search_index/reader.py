@@ -7,16 +7,16 @@ segment and concatenated in the searcher's document order.
 """
 
 import bisect
-import sys
 import threading
 import time
-from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from search_index.schema import COLUMN_FIELDS
-from search_index.scoring import Postings, read_postings
-from search_index.storage import IndexUnavailable, current_generation, open_current
+from search_index import whoosh_compat as whoosh
+from search_index.schema import COLUMN_FIELDS, KEY_FIELDS
+from search_index.scoring import Postings
+from search_index.storage import current_generation, open_current
+from search_index.whoosh_compat import IndexUnavailable
 
 VOCABULARY_MAX_AGE = 60.0
 TERM_CACHE_SIZE = 2000
@@ -41,27 +41,53 @@ class Vocabulary:
         return candidates
 
 
+class KeyNumbers:
+    """Small numbers for the values of a keyword field (a region code → 1, 2, ...; 0 = none), assigned as
+    segments are loaded and kept for the life of the reader pool, so every segment's column agrees."""
+
+    def __init__(self):
+        self.number: dict[str, int] = {}
+        self.key: dict[int, str] = {}
+
+    def of(self, key: str) -> int:
+        found = self.number.get(key)
+        if found is None:
+            found = self.number[key] = len(self.number) + 1
+            self.key[found] = key
+        return found
+
+
+def _key_column(reader, fieldname: str, numbers: KeyNumbers) -> list[int]:
+    column = [0] * reader.doc_count_all()
+    for key, docs in whoosh.term_documents(reader, fieldname).items():
+        number = numbers.of(key)
+        for doc in docs:
+            column[doc] = number
+    return column
+
+
 class ReaderState:
     """One consistent view of the index: a searcher and the column lists that match its document numbers."""
 
-    def __init__(self, searcher, generation: Path, segment_cache: dict):
+    def __init__(self, searcher, generation: Path, segment_cache: dict, keys: dict[str, KeyNumbers]):
         self.searcher = searcher
         self.generation = generation
-        self.columns: dict[str, list[int]] = {name: [] for name in COLUMN_FIELDS}
+        self.keys = keys
+        self.columns: dict[str, list[int]] = {name: [] for name in COLUMN_FIELDS + KEY_FIELDS}
         self.deleted: set[int] = set()
         self.segments = []  # (segment key, reader, offset)
         fresh_cache = {}
-        for leaf, offset in searcher.leaf_searchers():
-            reader = leaf.reader()
-            key = (str(generation), reader.segment().segment_id())
+        for reader, segment_id, offset, deleted in whoosh.leaf_readers(searcher):
+            key = (str(generation), segment_id)
             values = segment_cache.get(key)
             if values is None:
-                values = {"columns": {name: _column_values(reader, name) for name in COLUMN_FIELDS},
-                          "postings": {}, "shifted": {}, "words": None}
+                loaded = {name: whoosh.read_column(reader, name) for name in COLUMN_FIELDS}
+                loaded.update({name: _key_column(reader, name, keys[name]) for name in KEY_FIELDS})
+                values = {"columns": loaded, "postings": {}, "shifted": {}, "words": None}
             fresh_cache[key] = values
-            for name in COLUMN_FIELDS:
+            for name in COLUMN_FIELDS + KEY_FIELDS:
                 self.columns[name].extend(values["columns"][name])
-            self.deleted.update(offset + d for d in reader.deleted_docs_set)
+            self.deleted.update(offset + d for d in deleted)
             self.segments.append((values, reader, offset))
         segment_cache.clear()
         segment_cache.update(fresh_cache)
@@ -86,7 +112,7 @@ class ReaderState:
                     shifted.clear()
                 local = cache.get(key)
                 if local is None:
-                    local = cache[key] = read_postings(reader, fieldname, text)
+                    local = cache[key] = whoosh.read_postings(reader, fieldname, text)
                 if not local:
                     continue
                 if offset:
@@ -108,9 +134,7 @@ class ReaderState:
                 frequency: dict[str, int] = {}
                 for values, reader, _offset in self.segments:
                     if values["words"] is None:  # per segment, so a commit only adds the new segment's words
-                        values["words"] = {
-                            term.decode("utf-8"): info.doc_frequency() for term, info in reader.iter_field("words")
-                        }
+                        values["words"] = whoosh.term_frequencies(reader, "words")
                     for word, count in values["words"].items():
                         frequency[word] = frequency.get(word, 0) + count
                 self._vocabulary = Vocabulary(sorted(frequency), frequency)
@@ -128,6 +152,7 @@ class IndexReaderPool:
         self._index = None
         self._checked_at = 0.0
         self._segment_cache: dict = {}
+        self._keys = {name: KeyNumbers() for name in KEY_FIELDS}
         self._last_vocabulary: Vocabulary | None = None
 
     def state(self) -> ReaderState:
@@ -140,12 +165,9 @@ class IndexReaderPool:
             self._checked_at = now
             try:
                 self._state = self._refreshed(self._state)
-            except IndexUnavailable:
+            except IndexUnavailable:  # missing, or a damaged segment discovered while reopening
                 self._close()
                 raise
-            except Exception as error:  # a damaged segment discovered while reopening
-                self._close()
-                raise IndexUnavailable(repr(error)) from error
             return self._state
 
     def invalidate(self) -> None:
@@ -156,72 +178,26 @@ class IndexReaderPool:
     def _refreshed(self, state: ReaderState | None) -> ReaderState:
         generation = current_generation(self.base)
         if state is not None and generation == state.generation:
-            if state.searcher.up_to_date():
+            if whoosh.is_current(state.searcher):
                 return state
-            return self._new_state(_fresh_searcher(self._index, state.searcher), generation, state)
+            return self._new_state(whoosh.fresh_searcher(self._index, state.searcher), generation, state)
         self._close()
         self._index, generation = open_current(self.base)
-        return self._new_state(self._index.searcher(), generation, state)
+        return self._new_state(whoosh.new_searcher(self._index), generation, state)
 
     def _new_state(self, searcher, generation: Path, previous: ReaderState | None) -> ReaderState:
         if previous is not None and previous._vocabulary is not None:
             self._last_vocabulary = previous._vocabulary
-        new = ReaderState(searcher, generation, self._segment_cache)
+        new = ReaderState(searcher, generation, self._segment_cache, self._keys)
         if self._last_vocabulary is not None:
             new.vocabulary(self._last_vocabulary)
         return new
 
     def _close(self) -> None:
         if self._state is not None:
-            try:
-                self._state.searcher.close()
-            except Exception:  # noqa: S110 - closing a damaged searcher may fail; it is discarded anyway
-                pass
+            whoosh.close_quietly(self._state.searcher)
         self._state = None
         self._index = None
         self._segment_cache.clear()
+        self._keys = {name: KeyNumbers() for name in KEY_FIELDS}
         self._last_vocabulary = None
-
-
-def _fresh_searcher(ix, previous):
-    """A searcher on the latest commit that reuses the previous one's open segment readers where the segment is
-    unchanged. Whoosh's own ``Searcher.refresh()`` matches segments by id only, so a segment that gained deletions
-    (an updated product) kept showing the old document; here the deletion count is part of the match."""
-    from whoosh.reading import MultiReader, SegmentReader
-    from whoosh.searching import Searcher
-
-    toc = ix._read_toc()
-    reusable = {
-        (reader.segment().segment_id(), reader.segment().deleted_count()): reader
-        for reader, _offset in previous.reader().leaf_readers()
-        if reader.segment() is not None
-    }
-    readers = []
-    for segment in toc.segments:
-        reader = reusable.pop((segment.segment_id(), segment.deleted_count()), None)
-        if reader is None:
-            reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
-        reader._gen = toc.generation  # so that up_to_date() compares against this commit
-        readers.append(reader)
-    if not readers:
-        return ix.searcher()
-    reader = readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation)
-    # Readers no longer needed are left to the garbage collector: a request in another thread may still use them.
-    return Searcher(reader, fromindex=ix)
-
-
-def _column_values(reader, name: str) -> list[int]:
-    """A segment's integer column as a list, read in one piece (iterating Whoosh's column reader costs ~1 µs a
-    value; this is ~50 times faster)."""
-    column = reader.column_reader(name, translate=False)
-    try:
-        raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
-        values = array(column._typecode)
-        values.frombytes(raw)
-        if sys.byteorder == "little":
-            values.byteswap()  # Whoosh writes columns big-endian
-        result = values.tolist()
-        result.extend([column._default] * (column._doccount - len(result)))
-        return result
-    except AttributeError:  # another column implementation: the generic path
-        return list(column)

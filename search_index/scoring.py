@@ -1,6 +1,7 @@
 """Matching and ranking over raw postings. Whoosh's collector walks every matching document through several
-Python calls; reading a term's postings a block at a time into a dict and doing the rest with set operations and
-one BM25 loop is several times faster, and the per-segment postings can be kept between commits."""
+Python calls; reading a term's postings a block at a time into a dict (``whoosh_compat.read_postings``) and doing
+the rest with set operations and one BM25 loop is several times faster, and the per-segment postings can be kept
+between commits."""
 
 import math
 import re
@@ -11,30 +12,6 @@ from search_index.analysis import TOKEN_PATTERN, index_term, synonyms
 
 K1, B = 1.2, 0.75
 _TOKEN = re.compile(TOKEN_PATTERN)
-
-
-def read_postings(reader, fieldname: str, text: str) -> dict[int, float]:
-    """{segment docnum: weight} for one term in one segment, deleted documents included (filtered later)."""
-    try:
-        matcher = reader.postings(fieldname, text)
-    except Exception:  # the term is not in this segment
-        return {}
-    while hasattr(matcher, "child"):  # unwrap the deletion filter: callers drop deleted documents themselves
-        matcher = matcher.child
-    postings: dict[int, float] = {}
-    if not hasattr(matcher, "_read_ids"):  # not a W3 leaf matcher: the generic, slower path
-        while matcher.is_active():
-            postings[matcher.id()] = matcher.weight()
-            matcher.next()
-        return postings
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        postings.update(zip(matcher._ids, matcher._weights, strict=False))
-        matcher._next_block()
-    return postings
 
 
 class Postings:

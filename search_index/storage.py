@@ -15,14 +15,11 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search_index.schema import build_schema
+from search_index.schema import build_schema, schema_matches
+from search_index.whoosh_compat import IndexDamaged, IndexUnavailable, open_index
 
 CURRENT = "current"
 GENERATION_PREFIX = "gen-"
-
-
-class IndexUnavailable(Exception):
-    """The index is missing or unreadable; search falls back until a rebuild recovers it."""
 
 
 def current_generation(base: str | Path) -> Path | None:
@@ -67,11 +64,16 @@ def open_current(base: str | Path):
         # Whoosh leaves the file of an unreadable table of contents open; it is closed here, quietly.
         warnings.simplefilter("ignore", ResourceWarning)
         try:
-            return whoosh_index.open_dir(str(generation)), generation
-        except Exception as error:  # any unreadable table of contents or segment file
-            problem = repr(error)
-        gc.collect()
-    raise IndexUnavailable(f"search index in {generation} is unreadable: {problem}")
+            ix = open_index(str(generation))
+        except IndexDamaged as error:
+            problem = str(error)
+            gc.collect()
+    if problem is not None:
+        raise IndexUnavailable(f"search index in {generation} is unreadable: {problem}")
+    if not schema_matches(ix.schema):
+        # An index written by an earlier version of the schema: answering from it would filter wrongly.
+        raise IndexUnavailable(f"search index in {generation} was built with another schema")
+    return ix, generation
 
 
 def ensure_index(base: str | Path):

@@ -6,7 +6,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from celery.schedules import crontab
 
-    from marketplace.catalog import changes  # noqa: F401  (the flush hook that records product.changed)
+    from marketplace.catalog import changes, versions  # noqa: F401  (flush hooks: product.changed, cache versions)
     from marketplace.catalog.services import description_html
     from marketplace.core.background import register_tasks
 

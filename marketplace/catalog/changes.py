@@ -5,6 +5,7 @@ net for edits made some other way (a new service that forgets, a bulk import), s
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from marketplace.catalog import versions
 from marketplace.catalog.models import Certification, Product, Variant
 from marketplace.extensions import db
 from marketplace.outbox import services as outbox
@@ -19,10 +20,10 @@ def product_changed(product: Product | int) -> None:
 
 def products_changed(product_ids) -> None:
     """The same for many products at once (bulk statements that bypass the flush hooks): one INSERT, still once
-    per product, plus the one ``catalogue.changed`` the storefront page cache listens to."""
-    outbox.record_many(TOPIC, ({"product_id": product_id} for product_id in sorted(product_ids)),
-                       once_by="product_id")
-    outbox.record_once("catalogue.changed", None)
+    per product; their cached pages and every listing go stale at commit (``versions``)."""
+    product_ids = sorted(product_ids)
+    outbox.record_many(TOPIC, ({"product_id": product_id} for product_id in product_ids), once_by="product_id")
+    versions.mark_products(product_ids)
 
 
 def _record(session: Session, product_id: int | None) -> None:

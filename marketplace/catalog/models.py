@@ -114,9 +114,12 @@ class Variant(db.Model):
 
     @property
     def label(self) -> str:
-        if self.name:
-            return self.name
-        return ", ".join(f"{k}: {v}" for k, v in (self.options or {}).items()) or self.sku
+        return variant_label(self.name, self.options, self.sku)
+
+
+def variant_label(name: str, options: dict | None, sku: str) -> str:
+    """What a buyer reads for a variant: its name, else its options, else its SKU."""
+    return name or ", ".join(f"{k}: {v}" for k, v in (options or {}).items()) or sku
 
 
 class ProductImage(db.Model):
@@ -146,3 +149,14 @@ class Certification(db.Model):
     @property
     def is_valid(self) -> bool:
         return self.valid_until is None or self.valid_until >= date.today()
+
+
+class CatalogueVersion(db.Model):
+    """Version counters of what buyers see, for cache keys: one row per product (``product``), per koperasi
+    (``koperasi``: its profile and its products' cards), ``listing`` (any card or list membership) and ``all``
+    (categories, pesantren). Bumped in the writing transaction just before commit, so a page read under a version
+    never holds data older than that version."""
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    ref_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(default=0)

@@ -3,7 +3,7 @@ dashboard. ``availability`` is the one formula; everything that shows or compare
 
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Connection, Integer, bindparam, case, cast, func, select
 from sqlalchemy.sql import ColumnElement, Subquery
 
 from marketplace.catalog.models import Variant
@@ -14,23 +14,24 @@ from marketplace.inventory.models import Reservation, Stock, StockMovement, Ware
 
 def availability(condition: ColumnElement[bool], now: datetime | None = None,
                  exclude_token: str | None = None) -> Subquery:
-    """``variant_id``, ``product_id``, ``available`` for the active variants matching ``condition`` that have
-    stock rows: per stock row in an active warehouse, on hand − promised to orders − live checkout holds, never
-    below zero, summed per variant. ``exclude_token``: a checkout's own holds do not count against it."""
+    """``variant_id``, ``product_id``, ``available`` for the active variants that have stock rows matching
+    ``condition`` (on ``Variant``, ``Stock`` or ``Warehouse``): per stock row in an active warehouse, on hand −
+    promised to orders − live checkout holds, never below zero, summed per variant. ``exclude_token``: a
+    checkout's own holds do not count against it."""
     held_query = (select(Reservation.stock_id, func.sum(Reservation.quantity).label("held"))
-                  .where(Reservation.expires_at > (now or utcnow())))
+                  .where(Reservation.expires_at > (utcnow() if now is None else now)))
     if exclude_token:
         held_query = held_query.where(Reservation.checkout_token != exclude_token)
     held = held_query.group_by(Reservation.stock_id).subquery()
     free = Stock.quantity - Stock.quantity_allocated - func.coalesce(held.c.held, 0)
     return (
-        select(Variant.id.label("variant_id"), Variant.product_id.label("product_id"),
-               func.sum(case((free > 0, free), else_=0)).label("available"))
-        .join(Stock, Stock.variant_id == Variant.id)
+        select(Stock.variant_id.label("variant_id"), Variant.product_id.label("product_id"),
+               cast(func.sum(case((free > 0, free), else_=0)), Integer).label("available"))
         .join(Warehouse, Warehouse.id == Stock.warehouse_id)
+        .join(Variant, Variant.id == Stock.variant_id)
         .outerjoin(held, held.c.stock_id == Stock.id)
         .where(condition, Variant.is_active.is_(True), Warehouse.is_active.is_(True))
-        .group_by(Variant.id, Variant.product_id)
+        .group_by(Stock.variant_id, Variant.product_id)
         .subquery()
     )
 
@@ -66,6 +67,26 @@ def on_hand_by_warehouse(koperasi_id: int, warehouse_ids: list[int] | None = Non
     if warehouse_ids is not None:
         query = query.where(Stock.warehouse_id.in_(warehouse_ids))
     return {(v, w): (q, a) for v, w, q, a in db.session.execute(query)}
+
+
+_by_products = None
+
+
+def available_variants_of_products(product_ids: list[int], connection: Connection | None = None
+                                   ) -> dict[int, dict[int, int]]:
+    """Units a buyer can still buy, per product then per active variant that has stock: one query, for pages that
+    splice live stock into a cached body on every response (so the statement is built once, ``now`` bound)."""
+    global _by_products
+    if not product_ids:
+        return {}
+    if _by_products is None:
+        free = availability(Variant.product_id.in_(bindparam("product_ids", expanding=True)), bindparam("now"))
+        _by_products = select(free.c.product_id, free.c.variant_id, free.c.available)
+    result: dict[int, dict[int, int]] = {}
+    for product_id, variant_id, available in (connection or db.session.connection()).execute(
+            _by_products, {"product_ids": list(product_ids), "now": utcnow()}):
+        result.setdefault(product_id, {})[variant_id] = int(available)
+    return result
 
 
 def ledger_mismatches() -> list[int]:

@@ -1,12 +1,14 @@
-from celery import shared_task
-from whoosh.index import LockError
+"""Indexing tasks on the ``search`` queue, which one worker process consumes (Whoosh has one writer per index)."""
 
-from search_index.indexing import rebuild, reindex_products
+from celery import shared_task
+
+from marketplace.search.services import rebuild, reindex_products
+from search_index import IndexBusy
 
 
 @shared_task(
     name="search.index_products", ignore_result=True, queue="search",
-    autoretry_for=(LockError,), retry_backoff=1, max_retries=10,
+    autoretry_for=(IndexBusy,), retry_backoff=1, max_retries=10,
 )
 def index_products(product_ids: list[int]) -> int:
     """Re-indexes the given products from current database state (safe to run twice, in any order)."""

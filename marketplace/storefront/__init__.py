@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.storefront.assets import init_assets
     from marketplace.storefront.cache import init_page_cache
     from marketplace.storefront.search_views import bp as search_bp
     from marketplace.storefront.views import bp
@@ -11,3 +12,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(search_bp)
     init_page_cache(app)
+    init_assets(app)

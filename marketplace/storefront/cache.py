@@ -1,96 +1,229 @@
-"""Page cache for anonymous shoppers.
+"""Page cache for the storefront: one cached body per page and catalogue version, with live parts spliced in.
 
-Most storefront traffic is anonymous browsing, and a page is the same for every anonymous visitor without a cart,
-so its HTML is cached and served without touching the ORM. The cache key carries the *catalogue version*: the
-highest outbox event id. Every stock change already writes an outbox event in its own transaction, and a flush
-listener below adds one whenever catalogue rows change, so any committed change yields a new key and no visitor
-ever sees a page older than the last commit. Per-visitor bits of a cached page (the CSRF token of the add-to-cart
-form) are stored as a marker and filled in for each response.
+A page is keyed by the versions of what it shows (``marketplace.catalog.versions``): a product page by its
+product, its koperasi and the shared rows; a listing by the listing version. Those versions are read in the first
+statement of the request, so a body rendered under them never holds older data. What moves faster than the
+catalogue, or differs per visitor, is left in the body as a marker and filled in for every response:
+
+- stock (``Stok 7`` / ``Habis`` per variant, the buy buttons, the "Habis" badge on cards): one availability
+  query over the products on the page, so a stock change shows at once and invalidates nothing;
+- the top bar (name, cart badge, sign-out form) and the CSRF token of the add-to-cart form.
+
+So signed-in buyers get the same cached body as everyone else. The cache is Flask-Caching: in-process by default,
+Redis in production (shared by every worker, so a page is rendered once, not once per worker).
 """
 
+import hashlib
+import re
+import time
+from collections.abc import Callable
 from functools import wraps
 
-from flask import Response, current_app, g, make_response, request, session
+from flask import Response, current_app, g, make_response, render_template, request, session
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_caching import Cache
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from markupsafe import Markup
+from sqlalchemy import Connection, Engine
 
-from marketplace.outbox import services as outbox
-from marketplace.outbox.models import OutboxEvent
+from marketplace.catalog import versions
+from marketplace.extensions import db
+from marketplace.inventory.queries import available_variants_of_products
 
 page_cache = Cache()
-CSRF_MARK = "__opop_csrf_token__"
-# "_fresh" is what Flask-Login leaves in an anonymous session that holds anything else.
-_CLEAN_SESSION_KEYS = {"lang", "csrf_token", "_fresh"}
+_MARK = re.compile(r"<!--opop:([a-z]+):?([0-9:]*)-->")
+_STOCK_MARKS = {"stock", "buy", "card"}
+ETAG_WINDOW = 1800  # seconds: a 304 never hands back a form token older than this (Flask-WTF accepts 3600)
 
 
-def catalogue_version() -> int:
-    from marketplace.extensions import db
-
-    return db.session.scalar(select(func.max(OutboxEvent.id))) or 0
-
-
-def _cacheable_visitor() -> bool:
-    return (
-        request.method == "GET"
-        and not current_user.is_authenticated
-        and set(session.keys()) <= _CLEAN_SESSION_KEYS
-    )
+def _marking() -> bool:
+    return bool(g.get("page_markers"))
 
 
 def csrf_token_for_templates() -> str:
-    return CSRF_MARK if g.get("rendering_for_cache") else generate_csrf()
+    return Markup("<!--opop:csrf-->") if _marking() else generate_csrf()
 
 
-def cached_page(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_app.config.get("PAGE_CACHE_ENABLED", True) or not _cacheable_visitor():
-            return view(*args, **kwargs)
-        key = f"page:{get_locale()}:{request.full_path}:{catalogue_version()}"
-        body = page_cache.get(key)
-        if body is None:
-            g.rendering_for_cache = True
-            try:
-                response = make_response(view(*args, **kwargs))
-            finally:
-                g.rendering_for_cache = False
-            if response.status_code != 200:
+def stock_note(product_id: int, variant_id: int) -> Markup:
+    return Markup(f"<!--opop:stock:{int(product_id)}:{int(variant_id)}-->")
+
+
+def buy_state(product_id: int) -> Markup:
+    return Markup(f"<!--opop:buy:{int(product_id)}-->")
+
+
+def card_stock(card) -> Markup:
+    """The "Habis" badge of a card: live on cached pages, from the card's own flag elsewhere."""
+    if _marking():
+        return Markup(f"<!--opop:card:{int(card.id)}-->")
+    return _sold_out_badge() if getattr(card, "in_stock", None) is False else Markup("")
+
+
+def _sold_out_badge() -> Markup:
+    return Markup('<span class="badge soldout">{}</span>').format(_("Habis"))
+
+
+def _cacheable() -> bool:
+    # Flashed messages are part of the body and meant for this visitor once.
+    return request.method == "GET" and current_app.config.get("PAGE_CACHE_ENABLED", True) and \
+        "_flashes" not in session
+
+
+def _render(view, args, kwargs) -> Response:
+    g.page_markers = True
+    try:
+        return make_response(view(*args, **kwargs))
+    finally:
+        g.page_markers = False
+
+
+def _fill(parts: list[str]) -> tuple[str, str]:
+    """The body for this visitor, and an ETag over everything but the per-response form token."""
+    marks = parts[1::3]
+    product_ids = {int(args.split(":", 1)[0]) for name, args in zip(marks, parts[2::3], strict=True)
+                   if name in _STOCK_MARKS}
+    live = _LiveParts(available_variants_of_products(sorted(product_ids), _reads()) if product_ids else {})
+    out: list[str] = []
+    digest = hashlib.blake2b(str(int(time.time() // ETAG_WINDOW)).encode(), digest_size=16)
+    for index in range(0, len(parts), 3):
+        out.append(parts[index])
+        digest.update(parts[index].encode())
+        if index + 1 < len(parts):
+            name, args = parts[index + 1], parts[index + 2]
+            if name == "csrf":
+                out.append(generate_csrf())
+                continue
+            piece = live.value(name, args)
+            out.append(piece)
+            digest.update(piece.encode())
+    return "".join(out), digest.hexdigest()
+
+
+_GUEST_BARS: dict[tuple[str, str], str] = {}
+
+
+def _top_bar() -> str:
+    """The visitor's top bar. A guest with no cart and no login sees the same bar on a given path, so that one is
+    kept per process (bounded) instead of rendered on every cached response."""
+    guest = "_user_id" not in session and "cart_token" not in session and \
+        current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies
+    if not guest:
+        return render_template("_topnav.html")
+    key = (str(get_locale()), request.path)
+    bar = _GUEST_BARS.get(key)
+    if bar is None:
+        if len(_GUEST_BARS) > 5000:
+            _GUEST_BARS.clear()
+        bar = _GUEST_BARS[key] = render_template("_topnav.html")
+    return bar
+
+
+class _LiveParts:
+    """The values of one response's markers; translated texts are looked up once per response."""
+
+    def __init__(self, stock: dict[int, dict[int, int]]):
+        self.stock = stock
+        self._texts: dict[str, str] = {}
+
+    def _text(self, key: str) -> str:
+        if key not in self._texts:
+            self._texts[key] = {
+                "nav": _top_bar,
+                "sold_out": lambda: str(_sold_out_badge()),
+                "out": lambda: str(Markup('<span class="stock-note out">{}</span>').format(_("Habis"))),
+                "units": lambda: str(Markup('<span class="stock-note">{}</span>').format(_("Stok %(n)s", n="\0"))),
+            }[key]()
+        return self._texts[key]
+
+    def value(self, name: str, args: str) -> str:
+        if name == "nav":
+            return self._text("nav")
+        numbers = [int(n) for n in args.split(":") if n]
+        on_hand = self.stock.get(numbers[0], {}) if numbers else {}
+        if name == "stock":
+            units = on_hand.get(numbers[1], 0)
+            return self._text("units").replace("\0", str(units)) if units else self._text("out")
+        if name == "buy":
+            return "" if any(on_hand.values()) else "disabled"
+        if name == "card":
+            return "" if any(on_hand.values()) else self._text("sold_out")
+        return ""
+
+
+def _respond(parts: list[str], status: int = 200) -> Response:
+    body, etag = _fill(parts)
+    if status == 200 and request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        response = Response(body, status=status, mimetype="text/html")
+    response.set_etag(etag, weak=True)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+def _reads() -> Connection:
+    """The connection for the cache's own reads (versions, live stock). While the request has not started a
+    transaction, an autocommit connection: each statement is its own snapshot, as under READ COMMITTED, so the
+    versions-first rule still holds, and a page served from cache spends no BEGIN/ROLLBACK round trips."""
+    connection = g.get("page_reads")
+    if connection is not None:
+        return connection
+    bind = db.session.get_bind()
+    if not isinstance(bind, Engine) or db.session().in_transaction():
+        return db.session.connection()
+    g.page_reads = bind.connect().execution_options(isolation_level="AUTOCOMMIT")
+    return g.page_reads
+
+
+def _close_reads(_error=None) -> None:
+    connection = g.pop("page_reads", None)
+    if connection is not None:
+        connection.close()
+
+
+def listing_versions(**_view_args) -> tuple[int, ...]:
+    return versions.current([versions.ALL, versions.LISTING], _reads())
+
+
+def product_versions(slug: str, **_view_args) -> tuple[int, ...] | None:
+    return versions.product_page_versions(slug, _reads())
+
+
+def cached_page(depends_on: Callable[..., tuple[int, ...] | None] = listing_versions):
+    """Serves the view's body from the cache under the versions ``depends_on`` reads (None: do not cache)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            key = None
+            if _cacheable():
+                found = depends_on(**kwargs)
+                if found is not None:
+                    key = f"page:{get_locale()}:{request.full_path}:{'.'.join(map(str, found))}"
+                    parts = page_cache.get(key)
+                    if parts is not None:
+                        return _respond(parts)
+            response = _render(view, args, kwargs)
+            if response.status_code != 200 or response.mimetype != "text/html":
+                if response.status_code >= 400:
+                    return _respond(_MARK.split(response.get_data(as_text=True)), response.status_code)
                 return response
-            body = response.get_data(as_text=True)
-            page_cache.set(key, body)
-        if CSRF_MARK in body:
-            body = body.replace(CSRF_MARK, generate_csrf())
-        return Response(body, mimetype="text/html")
+            parts = _MARK.split(response.get_data(as_text=True))
+            if key is not None:
+                page_cache.set(key, parts)
+            return _respond(parts)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
 def init_page_cache(app) -> None:
     page_cache.init_app(app)
-    app.jinja_env.globals["csrf_token"] = csrf_token_for_templates
+    app.teardown_appcontext(_close_reads)
+    app.jinja_env.globals.update(csrf_token=csrf_token_for_templates, stock_note=stock_note, buy_state=buy_state,
+                                 card_stock=card_stock)
     # Flask-WTF also injects csrf_token through a context processor; this later one takes precedence.
-    app.context_processor(lambda: {"csrf_token": csrf_token_for_templates})
-
-
-def _catalogue_models() -> tuple:
-    from marketplace.catalog.models import Category, Certification, Product, ProductImage, Variant
-    from marketplace.koperasi.models import Koperasi, Pesantren
-
-    return (Product, Variant, ProductImage, Certification, Category, Koperasi, Pesantren)
-
-
-@event.listens_for(Session, "before_flush")
-def _mark_catalogue_change(session: Session, flush_context, instances) -> None:
-    """One `catalogue.changed` event per transaction that touches what buyers see."""
-    if ("catalogue.changed", None) in session.info.get("outbox_once", ()):
-        return
-    models = _catalogue_models()
-    touched = any(isinstance(obj, models) for obj in session.new) or any(
-        isinstance(obj, models) and session.is_modified(obj) for obj in session.dirty
-    ) or any(isinstance(obj, models) for obj in session.deleted)
-    if touched:
-        outbox.record_once("catalogue.changed", None, session=session)
+    app.context_processor(lambda: {"csrf_token": csrf_token_for_templates, "page_markers": _marking()})

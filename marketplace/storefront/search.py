@@ -5,22 +5,23 @@ from dataclasses import dataclass, field
 
 from flask import current_app, url_for
 
-from marketplace.catalog import queries
-from marketplace.catalog.models import Category, Product
+from marketplace.catalog import queries, read_model
+from marketplace.catalog.models import Category
+from marketplace.catalog.read_model import ListingFilters, ProductCard
 from marketplace.core.money import format_rupiah
 from marketplace.core.numbers import clamp_filter
 from marketplace.core.pagination import Page, parse_page
 from marketplace.core.regions import REGIONS_BY_CODE
-from search_index import SORTS, Hit, SearchRequest, SearchResponse, SearchUnavailable, get_engine
+from marketplace.search import get_engine
+from search_index import PRICE_BANDS, SORTS, Hit, SearchRequest, SearchResponse, SearchUnavailable
 from search_index.analysis import words
 from search_index.api import MAX_QUERY_CHARS
-from search_index.schema import PRICE_BANDS
 
 
 @dataclass
 class SearchPage:
     request: SearchRequest
-    items: list[tuple[Product, Hit | None]]
+    items: list[tuple[ProductCard, Hit | None]]
     page: Page
     response: SearchResponse | None = None
     fallback: bool = False  # the index is unavailable: these are plain database results
@@ -70,7 +71,7 @@ def search_products(request: SearchRequest, category: Category | None = None) ->
     except SearchUnavailable:
         current_app.logger.warning("search index unavailable; answering from the database listing")
         return _fallback(request, category, categories)
-    products = queries.visible_products_by_ids([hit.product_id for hit in response.hits])
+    products = read_model.product_cards([hit.product_id for hit in response.hits])
     items = [(products[hit.product_id], hit) for hit in response.hits if hit.product_id in products]
     page = Page(items=items, page=response.page, per_page=response.per_page, total=response.total)
     return SearchPage(request, items, page, response, categories=categories, category=category)
@@ -80,12 +81,12 @@ def _fallback(request: SearchRequest, category: Category | None, categories: dic
     ids = []
     if category is not None:
         ids = [category.id] + [c.id for c in categories.values() if c.parent_id == category.id]
-    filters = queries.ListingFilters(
+    filters = ListingFilters(
         text=request.text, category_ids=ids, region_codes=list(request.region_codes), halal_only=request.halal_only,
         price_min=request.price_min, price_max=request.price_max,
         sort={"termurah": "termurah", "termahal": "termahal"}.get(request.sort, "terbaru"),
     )
-    listing = queries.list_products(filters, request.page, request.per_page)
+    listing = read_model.list_cards(filters, request.page, request.per_page)
     items = [(product, None) for product in listing.items]
     return SearchPage(request, items, listing, None, fallback=True, categories=categories, category=category)
 
@@ -96,7 +97,7 @@ def suggestions(text: str) -> dict:
         found = get_engine().suggest(text)
     except SearchUnavailable:
         return {"queries": [], "products": []}
-    products = queries.visible_products_by_ids([hit.product_id for hit in found.products])
+    products = read_model.product_cards([hit.product_id for hit in found.products])
     return {
         "queries": found.queries,
         "products": [

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from marketplace.storefront import search
-from search_index.schema import PRICE_BANDS
+from search_index import PRICE_BANDS
 
 bp = Blueprint("search", __name__)
 

@@ -1,13 +1,16 @@
-"""Buyer pages. Each view parses the request, calls one query function and renders."""
+"""Buyer pages. Each view parses the request, calls the catalogue read model and renders; the page cache in front
+of them (``cached_page``) keys each page by the catalogue versions it depends on."""
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
 
-from marketplace.catalog import queries
+from marketplace.catalog import queries, read_model
+from marketplace.catalog.read_model import ListingFilters
 from marketplace.core.errors import NotFound
 from marketplace.core.pagination import parse_page
 from marketplace.core.regions import REGIONS_BY_CODE
 from marketplace.koperasi.services import pesantren_by_slug, verified_koperasi_by_slug
-from marketplace.storefront.cache import cached_page
+from marketplace.storefront.cache import cached_page, product_versions
 
 bp = Blueprint("storefront", __name__)
 
@@ -17,74 +20,77 @@ def _per_page() -> int:
 
 
 @bp.get("/")
-@cached_page
+@cached_page()
 def home():
-    return render_template("storefront/home.html", **queries.home_sections())
+    return render_template("storefront/home.html", **read_model.home_sections(), categories=queries.category_tree(),
+                           regions=queries.regions_with_products()[:12])
 
 
 @bp.get("/produk")
-@cached_page
+@cached_page()
 def all_products():
-    filters = queries.ListingFilters.from_args(request.args)
-    page = queries.list_products(filters, parse_page(request.args.get("hal")), _per_page())
+    filters = ListingFilters.from_args(request.args)
+    page = read_model.list_cards(filters, parse_page(request.args.get("hal")), _per_page())
     return render_template("storefront/listing.html", page=page, filters=filters, category=None,
                            categories=queries.category_tree())
 
 
 @bp.get("/kategori/<slug>")
-@cached_page
+@cached_page()
 def category(slug: str):
     category, ids = queries.category_with_descendants(slug)
-    filters = queries.ListingFilters.from_args(request.args)
+    filters = ListingFilters.from_args(request.args)
     filters.category_ids = ids
-    page = queries.list_products(filters, parse_page(request.args.get("hal")), _per_page())
+    page = read_model.list_cards(filters, parse_page(request.args.get("hal")), _per_page())
     return render_template("storefront/listing.html", page=page, filters=filters, category=category,
                            categories=queries.category_tree())
 
 
 @bp.get("/produk/<slug>")
-@cached_page
+@cached_page(product_versions)
 def product(slug: str):
-    product = queries.published_product(slug)
-    more = queries.list_products(queries.ListingFilters(koperasi_id=product.koperasi_id), 1, 9)
+    product = read_model.product_detail(slug)
+    if product is None:
+        raise NotFound(_("Produk tidak ditemukan."))
+    more = read_model.list_cards(ListingFilters(koperasi_id=product.koperasi.id), 1, 9, count=False)
     related = [p for p in more.items if p.id != product.id][:8]
     return render_template("storefront/product.html", product=product, related=related)
 
 
 @bp.get("/koperasi/<slug>")
-@cached_page
+@cached_page()
 def koperasi(slug: str):
     koperasi = verified_koperasi_by_slug(slug)
-    filters = queries.ListingFilters.from_args(request.args)
+    filters = ListingFilters.from_args(request.args)
     filters.koperasi_id = koperasi.id
-    page = queries.list_products(filters, parse_page(request.args.get("hal")), _per_page())
+    page = read_model.list_cards(filters, parse_page(request.args.get("hal")), _per_page())
     return render_template("storefront/koperasi.html", koperasi=koperasi, page=page, filters=filters)
 
 
 @bp.get("/pesantren/<slug>")
-@cached_page
+@cached_page()
 def pesantren(slug: str):
     pesantren = pesantren_by_slug(slug)
-    filters = queries.ListingFilters.from_args(request.args)
+    filters = ListingFilters.from_args(request.args)
     filters.pesantren_id = pesantren.id
-    page = queries.list_products(filters, parse_page(request.args.get("hal")), _per_page())
+    page = read_model.list_cards(filters, parse_page(request.args.get("hal")), _per_page())
     return render_template("storefront/pesantren.html", pesantren=pesantren, page=page, filters=filters)
 
 
 @bp.get("/wilayah")
-@cached_page
+@cached_page()
 def regions():
     return render_template("storefront/regions.html", counts=queries.region_counts())
 
 
 @bp.get("/wilayah/<code>")
-@cached_page
+@cached_page()
 def region(code: str):
     region = REGIONS_BY_CODE.get(code)
     if region is None:
         raise NotFound("")
-    filters = queries.ListingFilters.from_args(request.args)
+    filters = ListingFilters.from_args(request.args)
     filters.region_codes = [code]
-    page = queries.list_products(filters, parse_page(request.args.get("hal")), _per_page())
+    page = read_model.list_cards(filters, parse_page(request.args.get("hal")), _per_page())
     return render_template("storefront/region.html", region=region, page=page, filters=filters,
                            koperasi_list=queries.verified_koperasi_in_region(code))

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.core.errors import ValidationError
 from marketplace.core.timeutil import utcnow
 from marketplace.inventory import services as inventory
 from marketplace.inventory.errors import InsufficientStock, StockBelowAllocated
@@ -99,9 +100,9 @@ def test_every_stock_change_records_an_outbox_event(db, make_stocked_product):
 
 def test_stock_cannot_be_set_negative_or_in_another_koperasis_warehouse(db, make_stocked_product):
     mine, theirs = make_stocked_product(), make_stocked_product()
-    with pytest.raises(Exception, match="negatif"):
+    with pytest.raises(ValidationError, match="negatif"):
         inventory.set_stock(mine.variants[0], warehouse_of(mine.koperasi), -1)
-    with pytest.raises(Exception, match="bukan milik"):
+    with pytest.raises(ValidationError, match="bukan milik"):
         inventory.set_stock(mine.variants[0], warehouse_of(theirs.koperasi), 5)
 
 

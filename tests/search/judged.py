@@ -4,7 +4,7 @@ that must be among the first five results."""
 from datetime import datetime, timedelta
 
 from marketplace.core.regions import region_label
-from search_index.schema import ProductDocument
+from search_index import ProductDocument
 
 # (category id, root id, words): the demo's tree, trimmed
 CATEGORIES = {

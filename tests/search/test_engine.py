@@ -1,6 +1,7 @@
 """Filters, facets, orderings and paging of the search engine, on the judged catalogue (no database needed)."""
 
-from search_index import SearchRequest
+from search_index import ProductDocument, SearchRequest
+from search_index.engine import WhooshSearchEngine
 from tests.search import judged
 
 BY_SLUG = {d.slug: d for d in judged.documents()}
@@ -69,11 +70,27 @@ def test_pages_split_the_results_without_overlap(judged_engine):
     assert pages[3].hits == []
 
 
-def test_relevance_puts_name_matches_first(judged_engine):
-    hits = search(judged_engine, text="jahe").hits
-    names = [h.name for h in hits]
-    assert names[:2] == sorted(names[:2]) or all("Jahe" in n for n in names[:2])
-    assert "Jahe" not in names[-1]  # "Wedang Uwuh" mentions jahe only in its description
+def test_relevance_puts_name_matches_before_description_matches(judged_engine):
+    names = [h.name for h in search(judged_engine, text="jahe").hits]
+    # Alphabetical order would put "Kopi Rempah Sumenep" (jahe only in its description) second.
+    assert set(names[:2]) == {"Jahe Merah Instan", "Sirup Jahe Santri"}
+    assert set(names[2:]) == {"Wedang Uwuh Rempah", "Kopi Rempah Sumenep"}
+
+
+def test_a_word_in_the_name_outweighs_the_same_word_repeated_in_a_description(tmp_path):
+    def product(product_id: int, name: str, description: str) -> ProductDocument:
+        return ProductDocument(
+            product_id=product_id, slug=f"p-{product_id}", name=name, description=description, category="Kue",
+            category_id=15, category_root_id=1, koperasi="Koppontren", pesantren="Pondok", region_code="kab-gresik",
+            region_label="Kabupaten Gresik", price=30000,
+        )
+
+    engine = WhooshSearchEngine(tmp_path, refresh_interval=0)
+    engine.rebuild([
+        product(1, "Aneka Kue Lebaran", "Isi nastar, nastar keju, nastar nanas, nastar gula palem."),  # first A-Z
+        product(2, "Zaitun Nastar", "Kue kering mentega."),
+    ])
+    assert [h.name for h in engine.search(SearchRequest(text="nastar")).hits] == ["Zaitun Nastar", "Aneka Kue Lebaran"]
 
 
 def test_highlights_mark_every_form_of_the_word(judged_engine):

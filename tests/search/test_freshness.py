@@ -12,8 +12,8 @@ from marketplace.catalog.models import Product, ProductStatus, Variant
 from marketplace.extensions import db
 from marketplace.inventory.models import Warehouse
 from marketplace.inventory.services import create_warehouse, set_stock
-from search_index import SearchRequest, get_engine
-from search_index.indexing import rebuild
+from marketplace.search.services import get_engine, rebuild
+from search_index import SearchRequest
 from tests.factories import verified_koperasi
 from tests.services import redis_worker_app
 

@@ -1,6 +1,8 @@
 """Changes reach the index through the outbox: one event per changed product per transaction, nothing for a
 rolled-back change, and the indexing task is safe to run twice."""
 
+import re
+
 from sqlalchemy import select, text
 
 from marketplace.catalog.models import Product
@@ -8,8 +10,8 @@ from marketplace.koperasi import services as koperasi_services
 from marketplace.koperasi.models import VerificationStatus
 from marketplace.outbox.models import OutboxEvent
 from marketplace.outbox.services import dispatch_pending, record
-from search_index import SearchRequest, get_engine
-from search_index.indexing import reindex_products
+from marketplace.search.services import get_engine, reindex_products
+from search_index import SearchRequest
 
 
 def events(db, topic="product.changed"):
@@ -117,3 +119,49 @@ def test_seller_edits_reach_search(db, search_dir, make_product):
     catalog.change_product_status(product, ProductStatus.ARCHIVED)
     publish(db)
     assert found("goyor") == []
+
+
+def test_a_rebuild_goes_live_with_the_changes_made_while_it_was_reading(db, search_dir, make_product, monkeypatch):
+    from marketplace.search import services
+    from search_index import whoosh_compat
+    from search_index.storage import swap_in
+
+    first = make_product(name="Dodol Nangka")
+    make_product(name="Dodol Durian")
+    publish(db)
+    read_documents = services.all_documents
+
+    def documents_while_a_seller_edits():
+        for number, document in enumerate(read_documents()):
+            yield document
+            if number == 0:  # a seller renames the product the rebuild has just read
+                db.session.get(Product, first.id).name = "Dodol Nangka Madura"
+                publish(db)
+
+    names_at_swap = []
+
+    def look_then_swap(base, generation):
+        searcher = whoosh_compat.new_searcher(whoosh_compat.open_index(str(generation)))
+        names_at_swap.extend(sorted(fields["name"] for fields in searcher.all_stored_fields()))
+        searcher.close()
+        swap_in(base, generation)
+
+    monkeypatch.setattr(services, "all_documents", documents_while_a_seller_edits)
+    monkeypatch.setattr("search_index.writer.swap_in", look_then_swap)
+    services.rebuild()
+    assert names_at_swap == ["Dodol Durian", "Dodol Nangka Madura"]  # already right when it went live
+    assert [h.name for h in found("dodol nangka")] == ["Dodol Nangka Madura"]
+
+
+def test_search_status_names_the_live_generation_or_says_how_to_recover(app, db, search_dir, make_product):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["search", "status"])
+    assert result.exit_code == 0 and "Search index unavailable" in result.output
+    assert "flask search rebuild" in result.output
+    make_product(name="Tasbih Kokka")
+    make_product(name="Tasbih Kayu Stigi")
+    db.session.commit()
+    assert runner.invoke(args=["search", "rebuild"]).exit_code == 0
+    result = runner.invoke(args=["search", "status"])
+    assert result.exit_code == 0
+    assert re.fullmatch(r"gen-\S+: 2 products, \d segment\(s\)\n", result.output), result.output

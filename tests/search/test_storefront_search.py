@@ -9,7 +9,7 @@ import pytest
 from marketplace.catalog.models import ProductStatus
 from marketplace.koperasi.models import VerificationStatus
 from marketplace.outbox.services import dispatch_pending
-from search_index.documents import count_visible
+from marketplace.search.documents import count_visible
 from search_index.storage import current_generation
 
 

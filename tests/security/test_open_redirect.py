@@ -10,19 +10,22 @@ ATTACKS = ["/%09/evil.example", "/%0a/evil.example", "/%0d%0a/evil.example", "//
            "javascript:alert(1)", "/%00/evil.example"]
 
 
+def _stays_on_site(response) -> bool:
+    """Sent home, or (for a NUL byte) refused outright."""
+    return response.status_code == 400 or (response.status_code == 302 and response.headers["Location"] == "/")
+
+
 @pytest.mark.parametrize("target", ATTACKS)
 def test_language_switch_stays_on_site(client, target):
     response = client.get(f"/bahasa/id?next={target}")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert _stays_on_site(response)
 
 
 @pytest.mark.parametrize("target", ATTACKS)
 def test_login_stays_on_site(client, make_user, target):
     user = make_user()
     response = client.post(f"/masuk?next={target}", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert _stays_on_site(response)
 
 
 def test_a_local_next_is_kept(client, make_user):

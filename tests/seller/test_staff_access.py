@@ -48,7 +48,7 @@ def test_opop_pages_are_hidden_from_everyone_else(client, login, make_user, make
     koperasi = make_koperasi(status=VerificationStatus.SUBMITTED)
     login(make_user())
     assert client.get("/opop/koperasi").status_code == 404
-    assert client.post(f"/opop/koperasi/{koperasi.id}/status", data={"status": "verified"}).status_code == 404
+    assert client.post(f"/opop/koperasi/{koperasi.id}/keputusan", data={"action": "approve"}).status_code == 404
     assert koperasi.status == VerificationStatus.SUBMITTED
 
 
@@ -57,7 +57,7 @@ def test_opop_team_verifies_a_koperasi(client, login, make_user, make_koperasi, 
     product = make_product(koperasi=koperasi, name="Sambal Baru Terverifikasi")
     assert product.name not in client.get("/produk").get_data(as_text=True)
     login(make_user(is_opop_admin=True))
-    response = client.post(f"/opop/koperasi/{koperasi.id}/status", data={"status": "verified"})
+    response = client.post(f"/opop/koperasi/{koperasi.id}/keputusan", data={"action": "approve"})
     assert response.status_code == 302
     assert koperasi.status == VerificationStatus.VERIFIED
     assert product.name in client.get("/produk").get_data(as_text=True)
@@ -66,7 +66,7 @@ def test_opop_team_verifies_a_koperasi(client, login, make_user, make_koperasi, 
 def test_opop_refuses_an_illegal_jump(client, login, make_user, make_koperasi):
     koperasi = make_koperasi(status=VerificationStatus.DRAFT)
     login(make_user(is_opop_admin=True))
-    page = client.post(f"/opop/koperasi/{koperasi.id}/status", data={"status": "verified"},
+    page = client.post(f"/opop/koperasi/{koperasi.id}/keputusan", data={"action": "approve"},
                        follow_redirects=True).get_data(as_text=True)
-    assert "tidak bisa diubah" in page
+    assert "tidak berlaku" in page
     assert koperasi.status == VerificationStatus.DRAFT

@@ -1,5 +1,6 @@
-"""Reading products from the database into index documents. Only published products of verified koperasi that have
-an active variant are searchable: the same rule as the storefront listing."""
+"""Reading products from the database into the engine's ``ProductDocument`` values. Only published products of
+verified koperasi that have an active variant are searchable: the same rule as the storefront listing. Whether a
+product can be bought comes from inventory's read side, like everywhere else in the app."""
 
 from collections.abc import Iterable, Iterator
 from html import unescape
@@ -11,9 +12,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from marketplace.catalog.models import Category, Product, ProductStatus
 from marketplace.core.regions import region_label
 from marketplace.extensions import db
+from marketplace.inventory.queries import available_by_product
 from marketplace.koperasi.models import Koperasi, VerificationStatus
-from search_index.schema import ProductDocument
-from search_index.stock import available_by_product
+from search_index import ProductDocument
 
 CHUNK = 500
 
@@ -34,6 +35,7 @@ def _visible_ids(product_ids: Iterable[int] | None = None, after: int = 0, limit
 
 
 def count_visible() -> int:
+    """How many products search should hold (what a rebuild will index)."""
     return len(_visible_ids())
 
 
@@ -81,7 +83,7 @@ def _documents(ids: list[int]) -> list[ProductDocument]:
                 region_code=koperasi.region_code, region_label=region_label(koperasi.region_code),
                 skus=[v.sku for v in active], price=min(v.price for v in active), created_at=product.created_at,
                 halal=product.is_halal,
-                in_stock=True if availability is None else availability.get(product.id, 0) > 0,
+                in_stock=availability[product.id] > 0,
             )
         )
     return documents

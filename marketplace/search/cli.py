@@ -4,6 +4,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from search_index import SearchUnavailable
+
 
 def register_cli(app: Flask) -> None:
     search = AppGroup("search", help="Product search index.")
@@ -12,7 +14,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--procs", type=int, default=None, help="Indexing processes (default: 2 for big catalogues).")
     def rebuild_command(procs: int | None):
         """Rebuild the index from the database into a fresh directory and swap it in."""
-        from search_index.indexing import rebuild, visible_count
+        from marketplace.search.services import rebuild, visible_count
 
         total = visible_count()
         procs = procs or (2 if total > 20_000 else 1)
@@ -26,14 +28,13 @@ def register_cli(app: Flask) -> None:
     @search.command("status")
     def status_command():
         """Show which index generation is live and how many products it holds."""
-        from search_index.storage import IndexUnavailable, open_current
+        from marketplace.search.services import index_status
 
         try:
-            ix, generation = open_current(app.config["SEARCH_INDEX_DIR"])
-            with ix.searcher() as searcher:
-                click.echo(f"{generation.name}: {searcher.doc_count()} products, "
-                           f"{len(ix._segments())} segment(s)")
-        except IndexUnavailable as error:
+            status = index_status()
+        except SearchUnavailable as error:
             click.echo(f"Search index unavailable: {error}. Run `flask search rebuild`.")
+            return
+        click.echo(f"{status.generation}: {status.documents} products, {status.segments} segment(s)")
 
     app.cli.add_command(search)

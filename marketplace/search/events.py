@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from flask import current_app
 from sqlalchemy import select
 
+from marketplace.catalog.models import Product, Variant
 from marketplace.extensions import db
+from marketplace.outbox.models import OutboxEvent
 
 TOPICS = ("product.changed", "stock.changed", "koperasi.changed")
 
 
-def product_ids_from(events: Iterable) -> list[int]:
-    from marketplace.catalog.models import Product, Variant
-
+def product_ids_from(events: Iterable[OutboxEvent]) -> list[int]:
+    """The products a batch of events concerns: events name a product, a variant or a whole koperasi."""
     product_ids, variant_ids, koperasi_ids = set(), set(), set()
     for event in events:
         payload = event.payload or {}
@@ -30,7 +31,8 @@ def product_ids_from(events: Iterable) -> list[int]:
     return sorted(product_ids)
 
 
-def enqueue_reindex(events: list) -> None:
+def enqueue_reindex(events: list[OutboxEvent]) -> None:
+    """Outbox handler: one indexing task for the whole batch (the task re-reads the products)."""
     product_ids = product_ids_from(events)
     if product_ids:
         # This app's own Celery app: with several Flask apps in one process (tests) the default one may differ.
