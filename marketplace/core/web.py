@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 from marketplace.core.errors import NotFound
+from marketplace.core.headers import register_security_headers
 from marketplace.core.money import format_rupiah
 from marketplace.core.numbers import MAX_DB_INT
 from marketplace.core.regions import REGIONS, region_label
@@ -28,6 +29,7 @@ def _has_nul(values) -> bool:
 
 def register_web(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
+    register_security_headers(app)
 
     @app.before_request
     def refuse_nul_bytes():
