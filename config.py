@@ -67,6 +67,9 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 600)
     CACHE_THRESHOLD = 2000
     RESERVATION_MINUTES = _env_int("RESERVATION_MINUTES", 15)  # how long a checkout holds stock
+    # What one account may hold while checking out (stock hoarding): units of one variant, and units in all.
+    CHECKOUT_MAX_UNITS_PER_VARIANT = _env_int("CHECKOUT_MAX_UNITS_PER_VARIANT", 50)
+    CHECKOUT_MAX_UNITS = _env_int("CHECKOUT_MAX_UNITS", 200)
     ORDER_PAYMENT_MINUTES = _env_int("ORDER_PAYMENT_MINUTES", 60)  # unpaid orders are cancelled after this
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # links in emails, webhook URL
     WTF_CSRF_TIME_LIMIT = None
