@@ -71,6 +71,9 @@ class Config:
     CHECKOUT_MAX_UNITS_PER_VARIANT = _env_int("CHECKOUT_MAX_UNITS_PER_VARIANT", 50)
     CHECKOUT_MAX_UNITS = _env_int("CHECKOUT_MAX_UNITS", 200)
     ORDER_PAYMENT_MINUTES = _env_int("ORDER_PAYMENT_MINUTES", 60)  # unpaid orders are cancelled after this
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json" in production: one object per line, with request id
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")  # when set, /metrics wants "Authorization: Bearer <token>"
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # links in emails, webhook URL
     WTF_CSRF_TIME_LIMIT = None
 
@@ -97,6 +100,7 @@ class ProductionConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": _env_int("DB_POOL_SIZE", 5)}
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://"))
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 

@@ -68,6 +68,7 @@ def _init_domains(app: Flask) -> None:
         koperasi,
         mail,
         opop,
+        ops,
         orders,
         outbox,
         payments,
@@ -78,7 +79,7 @@ def _init_domains(app: Flask) -> None:
     from marketplace.core.celery import make_celery
 
     for domain in (outbox, mail, accounts, koperasi, catalog, inventory, checkout, orders, payments, storefront,
-                   search, bulk, seller, opop, demo):
+                   search, bulk, seller, opop, ops, demo):
         domain.init_app(app)
     make_celery(app)
 
