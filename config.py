@@ -5,9 +5,13 @@ SQLite file, all under ``instance/``. The production profile reads everything fr
 Select a profile with ``OPOP_CONFIG`` (``default``, ``production``, ``testing``).
 """
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
+
+from sandboxes import credentials as sandbox_credentials
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE = Path(os.environ.get("OPOP_INSTANCE_DIR") or BASE_DIR / "instance")
@@ -91,6 +95,45 @@ class Config:
     PASSWORD_RESET_LIMIT = os.environ.get("PASSWORD_RESET_LIMIT", "5 per hour")
     CHECKOUT_LIMIT = os.environ.get("CHECKOUT_LIMIT", "60 per minute")
     WEBHOOK_LIMIT = os.environ.get("WEBHOOK_LIMIT", "600 per minute")
+    # Partner sync (marketplace/channels). Defaults point at the local sandboxes (sandboxes/credentials.py).
+    SHOPEE_BASE_URL = os.environ.get("SHOPEE_BASE_URL", sandbox_credentials.SHOPEE_BASE_URL)
+    SHOPEE_PARTNER_ID = os.environ.get("SHOPEE_PARTNER_ID", str(sandbox_credentials.SHOPEE_PARTNER_ID))
+    SHOPEE_PARTNER_KEY = os.environ.get("SHOPEE_PARTNER_KEY", sandbox_credentials.SHOPEE_PARTNER_KEY)
+    TIKTOK_BASE_URL = os.environ.get("TIKTOK_BASE_URL", sandbox_credentials.TIKTOK_BASE_URL)
+    TIKTOK_PARTNER_ID = os.environ.get("TIKTOK_APP_KEY", sandbox_credentials.TIKTOK_APP_KEY)
+    TIKTOK_PARTNER_KEY = os.environ.get("TIKTOK_APP_SECRET", sandbox_credentials.TIKTOK_APP_SECRET)
+    # Fernet key(s) for partner tokens at rest, comma-separated, newest first (rotation). The default profile
+    # derives one from SECRET_KEY; production must set it.
+    CHANNEL_CREDENTIALS_KEY = os.environ.get("CHANNEL_CREDENTIALS_KEY", "")
+    CHANNEL_HTTP_TIMEOUT = float(os.environ.get("CHANNEL_HTTP_TIMEOUT", "10"))
+    # Calls per second per partner shop, shared by every worker (Redis when the broker is Redis).
+    CHANNEL_RATE_LIMITS = {"shopee": float(os.environ.get("SHOPEE_RATE_LIMIT", "10")),
+                           "tiktok": float(os.environ.get("TIKTOK_RATE_LIMIT", "50"))}
+    CHANNEL_RATE_LIMIT_REDIS_URL = os.environ.get("CHANNEL_RATE_LIMIT_REDIS_URL", "")  # "" = the broker if Redis
+    CHANNEL_REFRESH_MARGIN = _env_int("CHANNEL_REFRESH_MARGIN", 600)  # refresh tokens this many seconds early
+    CHANNEL_PUSH_ATTEMPTS = _env_int("CHANNEL_PUSH_ATTEMPTS", 6)  # per call, on 429/5xx/timeouts
+    CHANNEL_RETRY_WAIT = float(os.environ.get("CHANNEL_RETRY_WAIT", "0.5"))  # first backoff, doubles, jittered
+    CHANNEL_RETRY_WAIT_MAX = float(os.environ.get("CHANNEL_RETRY_WAIT_MAX", "8"))
+    CHANNEL_PUSH_PARALLEL = _env_int("CHANNEL_PUSH_PARALLEL", 8)  # stock calls of one account in flight at once
+    CHANNEL_LEASE_SECONDS = _env_int("CHANNEL_LEASE_SECONDS", 60)  # a killed pusher's claim runs out after this
+    CHANNEL_PUSH_SWEEP_SECONDS = float(os.environ.get("CHANNEL_PUSH_SWEEP_SECONDS", "30"))
+    CHANNEL_RECONCILE_SECONDS = float(os.environ.get("CHANNEL_RECONCILE_SECONDS", "3600"))
+    # Order pull (docs/sync.md): poll interval, how far back each poll re-reads, when a stored push nobody
+    # processed is handed out again, and the public URL partners sign pushes for (behind a rewriting proxy).
+    CHANNEL_PULL_POLL_SECONDS = float(os.environ.get("CHANNEL_PULL_POLL_SECONDS", "60"))
+    CHANNEL_PULL_OVERLAP_SECONDS = _env_int("CHANNEL_PULL_OVERLAP_SECONDS", 300)
+    CHANNEL_PULL_EVENT_GRACE_SECONDS = float(os.environ.get("CHANNEL_PULL_EVENT_GRACE_SECONDS", "20"))
+    CHANNEL_PULL_EVENT_ATTEMPTS = _env_int("CHANNEL_PULL_EVENT_ATTEMPTS", 20)
+    CHANNEL_WEBHOOK_BASE_URL = os.environ.get("CHANNEL_WEBHOOK_BASE_URL", "")
+
+    @classmethod
+    def channel_credentials_keys(cls, config: dict) -> list[bytes]:
+        """The Fernet keys: configured ones, or one derived from SECRET_KEY (development only)."""
+        configured = [k.strip().encode() for k in (config.get("CHANNEL_CREDENTIALS_KEY") or "").split(",") if k.strip()]
+        if configured:
+            return configured
+        digest = hashlib.sha256(f"opop-channels:{config['SECRET_KEY']}".encode()).digest()
+        return [base64.urlsafe_b64encode(digest)]
 
 
 class ProductionConfig(Config):
@@ -111,8 +154,9 @@ class ProductionConfig(Config):
         mode (an interactive debugger is remote code execution). Staging on Stripe's test mode must say so with
         ALLOW_TEST_PAYMENTS=1."""
         env = os.environ
-        problems = [f"{name} is not set" for name in ("SECRET_KEY", "DATABASE_URL", "STRIPE_SECRET_KEY",
-                                                       "STRIPE_WEBHOOK_SECRET") if not env.get(name)]
+        required = ("SECRET_KEY", "DATABASE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
+                    "CHANNEL_CREDENTIALS_KEY")
+        problems = [f"{name} is not set" for name in required if not env.get(name)]
         secret = env.get("SECRET_KEY", "")
         if secret and (secret == DEV_SECRET_KEY or len(secret) < 32):
             problems.append("SECRET_KEY must be a random value of at least 32 characters")
@@ -137,6 +181,9 @@ class TestingConfig(Config):
     # Every test client is 127.0.0.1: limits are out of reach unless a throttling test lowers them.
     LOGIN_LIMIT_PER_ADDRESS = LOGIN_FAILURES_PER_ACCOUNT = REGISTER_LIMIT = "100000 per minute"
     PASSWORD_RESET_LIMIT = CHECKOUT_LIMIT = WEBHOOK_LIMIT = "100000 per minute"
+    # A test's session is bound to one connection, which the pusher's threads must not share; worker processes
+    # started by tests run the default profile and push in parallel.
+    CHANNEL_PUSH_PARALLEL = 1
 
 
 PROFILES = {"default": Config, "production": ProductionConfig, "testing": TestingConfig}

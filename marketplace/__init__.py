@@ -62,6 +62,7 @@ def _init_domains(app: Flask) -> None:
         accounts,
         bulk,
         catalog,
+        channels,
         checkout,
         demo,
         inventory,
@@ -79,7 +80,7 @@ def _init_domains(app: Flask) -> None:
     from marketplace.core.celery import make_celery
 
     for domain in (outbox, mail, accounts, koperasi, catalog, inventory, checkout, orders, payments, storefront,
-                   search, bulk, seller, opop, ops, demo):
+                   search, bulk, seller, channels, opop, ops, demo):
         domain.init_app(app)
     make_celery(app)
 

@@ -14,6 +14,7 @@ from marketplace.bulk.models import ImportJob
 from marketplace.catalog import services as catalog
 from marketplace.catalog.images import add_product_image
 from marketplace.catalog.models import Certification, CertificationKind, Product, ProductImage, Variant
+from marketplace.channels.models import ChannelAccount, ChannelListing, MatchState
 from marketplace.inventory.models import MovementReason, Stock, StockMovement, Warehouse
 from marketplace.inventory.services import create_warehouse, set_stock
 from marketplace.koperasi import services as koperasi_services
@@ -63,10 +64,11 @@ class Shop:
     member, invitation, import job, warehouse (with stock) and a paid order."""
 
     def __init__(self, koperasi, product, variant, image, certification, invitation, job, owner, extra_member,
-                 warehouse, order):
+                 warehouse, order, channel_account=None, channel_listing=None):
         self.koperasi, self.product, self.variant, self.image = koperasi, product, variant, image
         self.certification, self.invitation, self.job, self.owner = certification, invitation, job, owner
         self.member, self.warehouse, self.order = extra_member, warehouse, order
+        self.channel_account, self.channel_listing = channel_account, channel_listing
 
     def ids(self) -> dict:
         """URL argument name -> this shop's id, for every kind of id a seller route may take."""
@@ -74,7 +76,8 @@ class Shop:
             "product_id": self.product.id, "variant_id": self.variant.id, "image_id": self.image.id,
             "certification_id": self.certification.id, "member_id": self.member.id,
             "invitation_id": self.invitation.id, "job_id": self.job.id, "warehouse_id": self.warehouse.id,
-            "number": self.order.number,
+            "number": self.order.number, "account_id": self.channel_account.id,
+            "listing_id": self.channel_listing.id,
         }
 
 
@@ -108,8 +111,13 @@ def make_shop(db, make_koperasi, make_staff, make_product):
         for v in product.variants:
             set_stock(v, warehouse, 20, reason=MovementReason.INITIAL)
         order = make_paid_order(variant, 2)
+        account = ChannelAccount(koperasi_id=koperasi.id, platform="shopee", shop_id=f"{koperasi.id}00")
+        listing = ChannelListing(account=account, item_id="1", model_id="0", partner_sku=variant.sku,
+                                 variant_id=variant.id, match_state=MatchState.AUTO)
+        db.session.add_all([account, listing])
         db.session.commit()
-        return Shop(koperasi, product, variant, image, cert, invitation, job, owner, member, warehouse, order)
+        return Shop(koperasi, product, variant, image, cert, invitation, job, owner, member, warehouse, order,
+                    account, listing)
 
     return make
 

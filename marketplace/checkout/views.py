@@ -48,13 +48,7 @@ def cart_badge() -> int:
 
 @bp.app_context_processor
 def _cart_globals():
-    return {"cart_count": cart_badge, "available_for": _available_for}
-
-
-def _available_for(product) -> dict[int, int]:
-    from marketplace.inventory.queries import available_by_variant
-
-    return available_by_variant([v.id for v in product.variants])
+    return {"cart_count": cart_badge}
 
 
 @bp.get("/keranjang")

@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 from flask import Blueprint, current_app
-from sqlalchemy import func, select, text
+from sqlalchemy import case, func, select, text
 
 from marketplace.extensions import db
 
@@ -16,6 +16,23 @@ def outbox_depth() -> int:
     from marketplace.outbox.models import OutboxEvent
 
     return db.session.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.dispatched_at.is_(None)))
+
+
+def channel_sync_state() -> list[tuple[int, str, int, float | None]]:
+    """(account id, platform, listings waiting for a push, seconds since the last push) per active account."""
+    from marketplace.channels.models import ChannelAccount, ChannelListing
+    from marketplace.core.timeutil import utcnow
+
+    pending = func.sum(case((ChannelListing.push_requested > ChannelListing.push_done, 1), else_=0))
+    rows = db.session.execute(
+        select(ChannelAccount.id, ChannelAccount.platform, ChannelAccount.last_push_at, func.coalesce(pending, 0))
+        .outerjoin(ChannelListing, ChannelListing.account_id == ChannelAccount.id)
+        .group_by(ChannelAccount.id, ChannelAccount.platform, ChannelAccount.last_push_at)
+    ).all()
+    now = utcnow()
+    return [(account_id, str(getattr(platform, "value", platform)), int(waiting),
+             (now - last_push).total_seconds() if last_push else None)
+            for account_id, platform, last_push, waiting in rows]
 
 
 def search_index_age() -> float | None:

@@ -34,11 +34,29 @@ class _DatabaseCollector:
             depth = GaugeMetricFamily("opop_outbox_pending_events", "Outbox events committed but not yet sent.")
             depth.add_metric([], outbox_depth())
             yield depth
+            yield from _channel_lag()
             age = search_index_age()
             if age is not None:
                 index = GaugeMetricFamily("opop_search_index_age_seconds", "Seconds since the search index changed.")
                 index.add_metric([], age)
                 yield index
+
+
+def _channel_lag():
+    """Per partner account: listings whose newest stock change is not pushed yet, and how long since the last push
+    (the lag a seller would see between a sale here and the partner's shop)."""
+    from marketplace.ops.health import channel_sync_state
+
+    dirty = GaugeMetricFamily("opop_channel_dirty_listings", "Listings with a stock change not yet pushed.",
+                              labels=["account", "platform"])
+    since = GaugeMetricFamily("opop_channel_seconds_since_push", "Seconds since the account's last stock push.",
+                              labels=["account", "platform"])
+    for account_id, platform, pending, seconds in channel_sync_state():
+        dirty.add_metric([str(account_id), platform], pending)
+        if seconds is not None:
+            since.add_metric([str(account_id), platform], seconds)
+    yield dirty
+    yield since
 
 
 def init_metrics(app: Flask) -> None:

@@ -6,10 +6,12 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from marketplace.core.background import register_tasks
     from marketplace.orders.notifications import send_order_confirmations
+    from marketplace.orders.partner import channel_name
     from marketplace.orders.views import bp
     from marketplace.outbox.services import subscribe
 
     app.register_blueprint(bp)
+    app.add_template_filter(channel_name, "channel")
     subscribe(app, "order.paid", send_order_confirmations)
     register_tasks(app, "marketplace.orders.tasks", {
         "orders-expire-unpaid": {"task": "orders.expire_unpaid", "schedule": 60.0},

@@ -14,7 +14,7 @@ from marketplace.extensions import db
 from marketplace.koperasi.audit import audit
 from marketplace.koperasi.models import Membership
 from marketplace.orders import services
-from marketplace.orders.models import Order, OrderStatus
+from marketplace.orders.models import Order, OrderStatus, PartnerOrder
 
 TABS = {
     "semua": (_l("Semua"), None),
@@ -23,6 +23,7 @@ TABS = {
     "siap-kirim": (_l("Siap dikirim"), and_(Order.status == OrderStatus.PACKING, Order.packed_at.is_not(None))),
     "dikirim": (_l("Dikirim"), Order.status == OrderStatus.SHIPPED),
     "selesai": (_l("Selesai"), Order.status == OrderStatus.COMPLETED),
+    "perlu-dicek": (_l("Perlu dicek"), Order.partner.has(PartnerOrder.flag.is_not(None))),
     "batal": (_l("Dibatalkan"), Order.status.in_([OrderStatus.CANCELLED, OrderStatus.REFUND_PENDING,
                                                   OrderStatus.REFUNDED])),
 }
@@ -53,7 +54,7 @@ def list_orders(koperasi_id: int, *, tab: str = "semua", q: str = "", page: int 
     # Oldest first where work waits (packing, shipping), newest first elsewhere.
     oldest_first = tab in ("perlu-dikemas", "siap-kirim")
     order_by = (Order.paid_at.asc(), Order.id) if oldest_first else (Order.created_at.desc(), Order.id.desc())
-    items = db.session.scalars(query.options(selectinload(Order.lines)).order_by(*order_by)
+    items = db.session.scalars(query.options(selectinload(Order.lines), selectinload(Order.partner)).order_by(*order_by)
                                .limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=list(items), page=page, per_page=per_page, total=total)
 

@@ -2,7 +2,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.timeutil import utcnow
@@ -70,6 +70,13 @@ class Order(db.Model):
                                                     order_by="OrderLine.id")
     history: Mapped[list["OrderStatusChange"]] = relationship(back_populates="order", cascade="all, delete-orphan",
                                                              order_by="OrderStatusChange.id")
+    partner: Mapped["PartnerOrder | None"] = relationship(back_populates="order", uselist=False,
+                                                          cascade="all, delete-orphan")
+
+    @property
+    def channel(self) -> str | None:
+        """The partner platform the order came from (``shopee``, ``tiktok``), None for our own checkout."""
+        return self.partner.platform if self.partner else None
 
     @property
     def status_label(self) -> str:
@@ -110,3 +117,35 @@ class OrderStatusChange(db.Model):
     @property
     def label(self) -> str:
         return str(STATUS_LABELS[self.to_status])
+
+
+
+class PartnerFlag(StrEnum):
+    """Why staff must look at an imported partner order."""
+
+    UNKNOWN_SKU = "unknown_sku"  # a line matched no variant: kept, never dropped
+    OUT_OF_STOCK = "out_of_stock"  # the last unit went elsewhere first: cancelled on the partner side
+
+
+class PartnerOrder(db.Model):
+    """The partner side of an order imported from a marketplace. The unique (platform, external id) key is what
+    makes an import exactly-once however many webhooks and polls deliver the same order."""
+
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), unique=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("channel_account.id"), index=True)
+    partner_status: Mapped[str] = mapped_column(String(32))
+    partner_updated_at: Mapped[int] = mapped_column(BigInteger)  # the platform's update_time (unix seconds)
+    flag: Mapped[PartnerFlag | None] = mapped_column(
+        Enum(PartnerFlag, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        index=True)
+    unmatched: Mapped[list] = mapped_column(JSON, default=list)  # lines whose SKU matched nothing here
+    cancel_requested_at: Mapped[datetime | None]  # out of stock: when we asked the platform to cancel
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="partner")

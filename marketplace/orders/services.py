@@ -96,6 +96,15 @@ def request_refund(order: Order, note: str, user_id: int | None = None) -> Order
     return order
 
 
+def refuse_if_partner_managed(order: Order) -> None:
+    """An imported order's status belongs to its marketplace: changed there, mirrored here."""
+    if order.partner is not None:
+        from marketplace.orders.partner import channel_name
+
+        raise InvalidTransition(_("Pesanan ini dari %(channel)s: ubah statusnya di %(channel)s, perubahannya akan "
+                                  "tercermin di sini.", channel=channel_name(order.partner.platform)))
+
+
 def mark_refunded(order: Order) -> bool:
     """The gateway returned the money. False if the order was not waiting for it (a retried task)."""
     order = _locked(order)
@@ -108,6 +117,7 @@ def mark_refunded(order: Order) -> bool:
 
 def cancel_by_seller(order: Order, user_id: int, reason: str = "") -> Order:
     order = _locked(order)
+    refuse_if_partner_managed(order)
     note = reason.strip() or _("Dibatalkan penjual")
     if order.status == OrderStatus.UNPAID:
         cancel_unpaid(order, note, user_id)
@@ -138,6 +148,7 @@ def ship(order: Order, tracking_number: str, user_id: int | None = None, courier
     changed the buyer's choice (checked by the caller against checkout's couriers; "" keeps the buyer's)."""
     chosen = courier or order.courier
     order = _locked(order)
+    refuse_if_partner_managed(order)
     tracking_number = tracking_number.strip().upper()
     if not re.fullmatch(r"[A-Z0-9-]{8,40}", tracking_number):
         raise ValidationError(_("Nomor resi harus 8–40 huruf/angka."), field="tracking_number")

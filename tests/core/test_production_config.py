@@ -11,6 +11,7 @@ SAFE = {
     "STRIPE_SECRET_KEY": "sk_live_abc",
     "STRIPE_PUBLISHABLE_KEY": "pk_live_abc",
     "STRIPE_WEBHOOK_SECRET": "whsec_" + "s" * 32,
+    "CHANNEL_CREDENTIALS_KEY": "B84_dKUtqAhtTCGh9VG4DcJ1nussPQEjezc329-Qpxg=",
 }
 
 
@@ -41,7 +42,8 @@ def test_production_refuses_unsafe_values(production_env, name, value, says):
         get_config("production")
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "STRIPE_WEBHOOK_SECRET", "STRIPE_SECRET_KEY"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "STRIPE_WEBHOOK_SECRET", "STRIPE_SECRET_KEY",
+                                     "CHANNEL_CREDENTIALS_KEY"])
 def test_production_refuses_to_fall_back_to_defaults(production_env, missing):
     production_env.delenv(missing)
     with pytest.raises(RuntimeError, match=f"{missing} is not set"):

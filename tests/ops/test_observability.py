@@ -116,3 +116,16 @@ def test_the_request_id_goes_into_task_headers(app):
         app.preprocess_request()
         _send_request_id(headers=headers)
     assert headers["request_id"] == "req-abcdefghij"
+
+
+def test_channel_sync_lag_per_account(client, db, make_koperasi):
+    from marketplace.channels.models import ChannelAccount, ChannelListing, Platform
+
+    account = ChannelAccount(koperasi_id=make_koperasi().id, platform=Platform.SHOPEE, shop_id="lag-1")
+    db.session.add(account)
+    db.session.flush()
+    db.session.add_all([ChannelListing(account_id=account.id, item_id="1", push_requested=3, push_done=1),
+                        ChannelListing(account_id=account.id, item_id="2", push_requested=2, push_done=2)])
+    db.session.flush()
+    dirty = [s for s in _samples(client)["opop_channel_dirty_listings"] if s.labels["account"] == str(account.id)]
+    assert dirty and dirty[0].value == 1 and dirty[0].labels["platform"] == "shopee"

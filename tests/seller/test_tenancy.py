@@ -13,7 +13,7 @@ from tests.seller_fixtures import png_bytes
 
 # Routes of the seller package that are not under /seller/<slug>/ (they have their own tests).
 UNSCOPED = {"seller.index", "seller_invite.accept"}
-NON_ID_ARGUMENTS = {"slug": None, "fmt": "csv"}
+NON_ID_ARGUMENTS = {"slug": None, "fmt": "csv", "platform": "shopee", "action": "kirim"}
 
 
 def seller_rules(app):
@@ -104,6 +104,7 @@ ROLE_SPEC = [
     ("/stok", {Role.OWNER, Role.ADMIN, Role.STOCK}), ("/gudang", {Role.OWNER, Role.ADMIN, Role.STOCK}),
     ("/pesanan", {Role.OWNER, Role.ADMIN, Role.ORDERS}),
     ("/laporan", {Role.OWNER, Role.ADMIN, Role.FINANCE}),
+    ("/kanal", {Role.OWNER, Role.ADMIN}),
 ]
 
 

@@ -68,3 +68,23 @@ def test_workers_share_rendered_pages_and_see_every_commit(workers):
     for web in (web_a, web_b):
         page, _statements = _html(web, path)
         assert "Rp 175.000" in page and "Rp 150.000" not in page
+
+
+def test_a_page_read_during_an_open_write_is_never_served_after_its_commit(workers):
+    web, _other, writer = workers
+    with writer.app_context():
+        koperasi = verified_koperasi("Koperasi Balapan", "kota-kediri", "1234567890124")
+        product = catalog.create_product(koperasi, "Tahu Takwa Balapan", status=ProductStatus.PUBLISHED)
+        variant = catalog.add_variant(product, "TAHU-1", 20000, 500)
+        set_stock(variant, create_warehouse(koperasi, "Gudang Balapan"), 9, reason=MovementReason.INITIAL)
+        db.session.commit()
+        path, variant_id = f"/produk/{product.slug}", variant.id
+
+    with writer.app_context():
+        db.session.get(Variant, variant_id).price = 22500
+        db.session.flush()  # written, locked, not committed
+        page, _statements = _html(web, path)  # rendered and cached from the committed (old) price
+        assert "Rp 20.000" in page
+        db.session.commit()
+    page, _statements = _html(web, path)
+    assert "Rp 22.500" in page and "Rp 20.000" not in page
