@@ -144,6 +144,9 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    # How many proxies (load balancer, ...) stand in front and set X-Forwarded-For/-Proto. 0 = none: never trust
+    # the header, or anyone could pick their own address and walk past the rate limits.
+    PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://"))
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 

@@ -2,6 +2,7 @@
 
 from flask import Flask, abort, redirect, render_template, request, send_from_directory, session, url_for
 from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from marketplace.core.errors import NotFound
@@ -29,6 +30,9 @@ def _has_nul(values) -> bool:
 
 def register_web(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
+    hops = app.config.get("PROXY_FIX_X_FOR", 0)
+    if hops:  # behind N trusted proxies: the client address (rate limits, logs) and scheme come from their headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     register_security_headers(app)
 
     @app.before_request
