@@ -2,6 +2,7 @@
 
 from flask import Flask, abort, redirect, render_template, request, send_from_directory, session, url_for
 from flask_babel import get_locale
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -37,10 +38,13 @@ def register_web(app: Flask) -> None:
 
     @app.before_request
     def refuse_nul_bytes():
-        """PostgreSQL cannot store a NUL character in text: refuse it at the door, for every form and URL."""
-        if "\x00" in request.path or _has_nul(request.args) or (request.mimetype in _FORM_TYPES
-                                                                 and _has_nul(request.form)):
+        """PostgreSQL cannot take a NUL character in text. In a query string (searches, filters) it becomes a
+        space, so the page still answers; in a path or a submitted form it is refused with a clear 400."""
+        if "\x00" in request.path or (request.mimetype in _FORM_TYPES and _has_nul(request.form)):
             abort(400)
+        if _has_nul(request.args):
+            request.args = ImmutableMultiDict([(key.replace("\x00", " "), value.replace("\x00", " "))
+                                               for key, value in request.args.items(multi=True)])
 
     app.jinja_env.filters["rupiah"] = format_rupiah
     app.jinja_env.filters["region"] = region_label
