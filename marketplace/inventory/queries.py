@@ -1,10 +1,11 @@
 """Read side of inventory: what a buyer can still buy. Used by the storefront, search, channels and the seller
-dashboard. ``availability`` is the one formula; everything that shows or compares availability reads it."""
+dashboard. ``free_stock`` is the one formula; everything that shows or compares availability reads it."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Connection, Integer, bindparam, case, cast, func, select
-from sqlalchemy.sql import ColumnElement, Subquery
+from sqlalchemy.sql import ColumnElement, Select, Subquery
 
 from marketplace.catalog.models import Variant
 from marketplace.core.timeutil import utcnow
@@ -12,12 +13,13 @@ from marketplace.extensions import db
 from marketplace.inventory.models import Reservation, Stock, StockMovement, Warehouse
 
 
-def availability(condition: ColumnElement[bool], now: datetime | None = None,
-                 exclude_token: str | None = None) -> Subquery:
-    """``variant_id``, ``product_id``, ``available`` for the active variants that have stock rows matching
-    ``condition`` (on ``Variant``, ``Stock`` or ``Warehouse``): per stock row in an active warehouse, on hand −
-    promised to orders − live checkout holds, never below zero, summed per variant. ``exclude_token``: a
-    checkout's own holds do not count against it."""
+def free_stock(columns: Callable[[ColumnElement[int]], tuple], now=None, exclude_token: str | None = None) -> Select:
+    """The one availability formula. ``columns(free)`` chooses what to select, ``free`` being a stock row's
+    available units: in an active warehouse, on hand − promised to orders − live checkout holds, never below
+    zero; a variant's availability is the sum over its rows while the variant is active. The select covers the
+    stock rows of active warehouses; callers add their condition and grouping (one flat query, which SQLite and
+    PostgreSQL both plan well). ``now`` may be a bound parameter; ``exclude_token``: a checkout's own holds do
+    not count against it."""
     held_query = (select(Reservation.stock_id, func.sum(Reservation.quantity).label("held"))
                   .where(Reservation.expires_at > (utcnow() if now is None else now)))
     if exclude_token:
@@ -25,13 +27,37 @@ def availability(condition: ColumnElement[bool], now: datetime | None = None,
     held = held_query.group_by(Reservation.stock_id).subquery()
     free = Stock.quantity - Stock.quantity_allocated - func.coalesce(held.c.held, 0)
     return (
-        select(Stock.variant_id.label("variant_id"), Variant.product_id.label("product_id"),
-               cast(func.sum(case((free > 0, free), else_=0)), Integer).label("available"))
+        select(*columns(case((free > 0, free), else_=0)))
+        .select_from(Stock)
         .join(Warehouse, Warehouse.id == Stock.warehouse_id)
-        .join(Variant, Variant.id == Stock.variant_id)
         .outerjoin(held, held.c.stock_id == Stock.id)
-        .where(condition, Variant.is_active.is_(True), Warehouse.is_active.is_(True))
+        .where(Warehouse.is_active.is_(True))
+    )
+
+
+def availability(condition: ColumnElement[bool], now: datetime | None = None,
+                 exclude_token: str | None = None) -> Subquery:
+    """``variant_id``, ``product_id``, ``available`` for the active variants matching ``condition`` (on
+    ``Variant``) that have stock rows: ``free_stock`` summed per variant."""
+    return (
+        free_stock(lambda free: (Stock.variant_id.label("variant_id"), Variant.product_id.label("product_id"),
+                                 cast(func.sum(free), Integer).label("available")), now, exclude_token)
+        .join(Variant, Variant.id == Stock.variant_id)
+        .where(condition, Variant.is_active.is_(True))
         .group_by(Stock.variant_id, Variant.product_id)
+        .subquery()
+    )
+
+
+def available_in_koperasi(koperasi_id: int) -> Subquery:
+    """``variant_id``, ``available`` for every variant with stock in the koperasi's warehouses (whether the
+    variant is active is the caller's filter), to join to a variant list: the low-stock list. Grouped over the
+    stock rows alone, so PostgreSQL hash-joins it even before the tables are analysed (with ``Variant`` joined
+    inside, its row estimate fell to 1 and a nested loop took seconds)."""
+    return (
+        free_stock(lambda free: (Stock.variant_id.label("variant_id"), func.sum(free).label("available")))
+        .where(Warehouse.koperasi_id == koperasi_id)
+        .group_by(Stock.variant_id)
         .subquery()
     )
 

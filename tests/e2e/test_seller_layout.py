@@ -9,6 +9,7 @@ from marketplace.bulk.models import ImportJob, ImportStatus
 from marketplace.catalog import services as catalog
 from marketplace.catalog.images import add_product_image
 from marketplace.catalog.models import CertificationKind
+from marketplace.channels.models import ChannelAccount, ChannelListing, MatchState
 from marketplace.demo.images import draw_product_image
 from marketplace.extensions import db
 from marketplace.inventory.models import MovementReason
@@ -51,10 +52,16 @@ def dashboard(live_app):
         for n, variant in enumerate(product.variants):
             set_stock(variant, warehouse, 3 + 40 * n, reason=MovementReason.INITIAL, note="Stok awal")
         order = make_paid_order(product.variants[1], 2, recipient="Muhammad Abdurrahman Wahid Al-Banjari")
+        account = ChannelAccount(koperasi_id=koperasi.id, platform="shopee", shop_id="7770001",
+                                 shop_name="Toko Resmi Koperasi Pondok Pesantren Sukorejo di Shopee")
+        listing = ChannelListing(account=account, item_id="88001", model_id="0", partner_sku=product.variants[0].sku,
+                                 variant_id=product.variants[0].id, match_state=MatchState.AUTO)
+        db.session.add_all([account, listing])
         db.session.commit()
         ids = {"product_id": product.id, "variant_id": product.variants[0].id, "image_id": product.images[0].id,
                "certification_id": product.certifications[0].id, "member_id": membership.id,
-               "invitation_id": 0, "job_id": job.id, "warehouse_id": warehouse.id, "number": order.number}
+               "invitation_id": 0, "job_id": job.id, "warehouse_id": warehouse.id, "number": order.number,
+               "account_id": account.id, "listing_id": listing.id}
         return {"slug": koperasi.slug, "ids": ids, "email": owner.email}
 
 

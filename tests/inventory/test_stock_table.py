@@ -1,5 +1,5 @@
 """The dashboard's stock table and low-stock list read availability from the same formula as the storefront and
-checkout: holds count, expired holds and inactive warehouses do not."""
+checkout (``queries.free_stock``): holds count, expired holds and inactive warehouses do not."""
 
 from datetime import timedelta
 
