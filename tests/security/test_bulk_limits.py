@@ -16,9 +16,12 @@ from tests.seller.test_bulk import _big_csv
 
 @pytest.fixture
 def small_caps(app):
-    saved = dict(app.config)
-    app.config.update(SELLER_IMPORT_SYNC_MAX_ROWS=20, BULK_IMPORT_MAX_ROWS=100)
+    caps = {"SELLER_IMPORT_SYNC_MAX_ROWS": 20, "BULK_IMPORT_MAX_ROWS": 100}
+    saved = {name: app.config[name] for name in caps if name in app.config}
+    app.config.update(caps)
     yield
+    for name in caps:
+        app.config.pop(name, None)
     app.config.update(saved)
 
 
