@@ -31,7 +31,7 @@ class _DatabaseCollector:
         from marketplace.ops.health import outbox_depth, search_index_age
 
         with self.app.app_context():
-            depth = GaugeMetricFamily("opop_outbox_pending_events", "Outbox events committed but not yet sent.")
+            depth = GaugeMetricFamily("opop_outbox_unsent_events", "Outbox events committed but not yet sent.")
             depth.add_metric([], outbox_depth())
             yield depth
             yield from _channel_lag()
