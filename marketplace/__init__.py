@@ -60,6 +60,7 @@ def _init_domains(app: Flask) -> None:
     comes first (others subscribe to it); the Celery app last (it is built from what the domains declared)."""
     from marketplace import (
         accounts,
+        api,
         bulk,
         catalog,
         channels,
@@ -80,7 +81,7 @@ def _init_domains(app: Flask) -> None:
     from marketplace.core.celery import make_celery
 
     for domain in (outbox, mail, accounts, koperasi, catalog, inventory, checkout, orders, payments, storefront,
-                   search, bulk, seller, channels, opop, ops, demo):
+                   search, bulk, seller, channels, opop, api, ops, demo):
         domain.init_app(app)
     make_celery(app)
 

@@ -1,7 +1,7 @@
 """user session version
 
 Revision ID: 1000
-Revises: 0550
+Revises: 0700
 Create Date: 2026-12-04 15:32:06.142893
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1000'
-down_revision = '0550'
+down_revision = '0700'
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from marketplace.demo.sandboxes import seed_sandbox
 from marketplace.inventory.queries import available_by_variant
 from marketplace.orders.models import PartnerOrder
 from marketplace.outbox.services import dispatch_pending
-from tests.channels.pull.test_pull_sandbox import replay
+from tests.channels.pull.test_pull_sandbox import first_push, replay
 
 
 def test_connect_demo_then_a_shopee_order_reaches_tiktok(app, db, monkeypatch, make_stocked_product, client,
@@ -34,8 +34,7 @@ def test_connect_demo_then_a_shopee_order_reaches_tiktok(app, db, monkeypatch, m
     variant = product.variants[0]
     order = shopee_sandbox.ctl("POST", f"/shops/{DEMO_SHOPS['shopee']}/orders",
                                {"lines": [{"sku": variant.sku, "quantity": 3}], "paid": True})
-    (pushed,) = push_receiver.wait_for(1)
-    assert replay(client, pushed) == 200
+    assert replay(client, first_push(push_receiver)) == 200
     assert db.session.scalar(select(PartnerOrder.external_id)) == order["order_id"]
     assert available_by_variant([variant.id])[variant.id] == 5
 

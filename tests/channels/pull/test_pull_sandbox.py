@@ -24,6 +24,19 @@ def available(variant) -> int:
     return available_by_variant([variant.id])[variant.id]
 
 
+def first_push(receiver, status: str | None = None, seconds: float = 15) -> dict:
+    """The first push received (of ``status``); a busy machine may make the sandbox send one twice."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for push in receiver.wait_for(1, seconds=1):
+            data = push["json"]["data"]
+            if status is None or status in (data.get("status"), data.get("order_status")):
+                return push
+    raise AssertionError(f"no push with status {status}")
+
+
 def replay(client, push) -> int:
     """Delivers a push captured by the receiver to our endpoint, byte for byte, at the URL it was signed for."""
     url = urlsplit(push["headers"].get("Host") and f"http://{push['headers']['Host']}{push['path']}")
@@ -45,15 +58,14 @@ def test_push_imports_the_order_and_cancellation_gives_stock_back(platform, clie
     shop = pull_shop(platform, stock=(10,))
     variant = shop.variants[0]
     order_id = place(shop, {variant.sku: 3})
-    (push,) = receiver.wait_for(1)
+    push = first_push(receiver)
     assert replay(client, push) == 200
     assert replay(client, push) == 200  # the platform's retry of the same push
     imported = partner_orders(db)
     assert list(imported) == [order_id]
     assert imported[order_id].order.status == OrderStatus.PACKING and available(variant) == 7
     shop.sandbox.ctl("POST", f"/orders/{order_id}/cancel")
-    pushes = receiver.wait_for(2)
-    assert replay(client, pushes[1]) == 200
+    assert replay(client, first_push(receiver, "CANCELLED")) == 200
     db.session.expire_all()
     assert partner_orders(db)[order_id].order.status == OrderStatus.CANCELLED
     assert available(variant) == 10 and ledger_mismatches() == []
@@ -65,8 +77,9 @@ def test_out_of_order_pushes_end_in_the_latest_state(platform, client, db, pull_
     variant = shop.variants[0]
     order_id = place(shop, {variant.sku: 2})
     shop.sandbox.ctl("POST", f"/orders/{order_id}/ship")
-    pushes = receiver.wait_for(2)
-    for push in reversed(pushes):  # the shipped news first, then the older "paid"
+    shipped = "SHIPPED" if platform == "shopee" else "IN_TRANSIT"
+    paid = "READY_TO_SHIP" if platform == "shopee" else "AWAITING_SHIPMENT"
+    for push in (first_push(receiver, shipped), first_push(receiver, paid)):  # the newer news first
         assert replay(client, push) == 200
     order = partner_orders(db)[order_id].order
     assert order.status == OrderStatus.SHIPPED
@@ -104,7 +117,7 @@ def test_the_same_order_by_push_and_by_poll_is_one_order(client, db, pull_shop, 
     shop = pull_shop("shopee", stock=(10,))
     variant = shop.variants[0]
     order_id = place(shop, {variant.sku: 4})
-    (push,) = receiver.wait_for(1)
+    push = first_push(receiver)
     tasks.poll_account(shop.account.id)
     assert replay(client, push) == 200
     tasks.poll_account(shop.account.id)
