@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import get_config
-from marketplace.extensions import babel, csrf, db, login_manager, migrate
+from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 from marketplace.extensions import mail as mailer  # `marketplace.mail` is the mail domain package
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,6 +50,7 @@ def create_app(profile: str | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(BASE_DIR / "translations"),
                    timezone_selector=_configured_timezone)
     mailer.init_app(app)
@@ -77,6 +78,7 @@ def _init_domains(app: Flask) -> None:
         koperasi,
         mail,
         opop,
+        ops,
         orders,
         outbox,
         payments,
@@ -87,7 +89,7 @@ def _init_domains(app: Flask) -> None:
     from marketplace.core.celery import make_celery
 
     for domain in (outbox, mail, accounts, koperasi, catalog, inventory, checkout, orders, payments, storefront,
-                   search, bulk, seller, channels, opop, api, demo):
+                   search, bulk, seller, channels, opop, api, ops, demo):
         domain.init_app(app)
     make_celery(app)
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
+from marketplace.core.urls import public_url
 from marketplace.extensions import db
 from marketplace.koperasi.models import Membership, Role
 from marketplace.mail.services import queue_mail
@@ -17,16 +18,13 @@ from marketplace.orders.models import Order, OrderStatus
 ORDER_ROLES = (Role.OWNER, Role.ADMIN, Role.ORDERS)
 
 
-def _link(path: str) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}{path}"
-
-
 def send_order_confirmations(events) -> None:
     for event in events:
         order = db.session.get(Order, event.payload.get("order_id"))
         if order is None:
             continue
-        body = render_template("emails/order_paid.txt", order=order, link=_link(f"/pesanan/{order.number}"))
+        link = public_url("orders.detail", number=order.number)
+        body = render_template("emails/order_paid.txt", order=order, link=link)
         queue_mail(order.email, _("Pesanan %(number)s sudah dibayar", number=order.number), body)
 
 
@@ -43,7 +41,7 @@ def notify_koperasi_of_paid_orders(events) -> None:
             .order_by(User.email)).all()
         if not emails:
             continue
-        link = _link(f"/seller/{order.koperasi.slug}/pesanan/{order.number}")
+        link = public_url("seller.order_detail", slug=order.koperasi.slug, number=order.number)
         body = render_template("emails/order_new_for_koperasi.txt", order=order, link=link)
         subject = _("Pesanan baru %(number)s sudah dibayar: siap dikemas", number=order.number)
         for email in dict.fromkeys(emails):
@@ -77,6 +75,6 @@ def notify_buyer_of_status(events) -> None:
             continue  # a partner platform's buyer hears from the platform, not from us
         note = next((c.note for c in reversed(order.history) if c.to_status == status), "")
         body = render_template("emails/order_status.txt", order=order, status=status, note=note,
-                               link=_link(f"/pesanan/{order.number}"),
+                               link=public_url("orders.detail", number=order.number),
                                tracking=tracking_url(order.courier, order.tracking_number or ""))
         queue_mail(order.email, _SUBJECTS[status](order.number), body)
