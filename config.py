@@ -8,6 +8,7 @@ Select a profile with ``OPOP_CONFIG`` (``default``, ``production``, ``testing``)
 import base64
 import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from sandboxes import credentials as sandbox_credentials
@@ -34,6 +35,8 @@ class Config:
     SEARCH_REFRESH_INTERVAL = float(os.environ.get("SEARCH_REFRESH_INTERVAL", "0.1"))
     MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE / "media"))
     MAX_IMAGE_BYTES = _env_int("MAX_IMAGE_BYTES", 5 * 1024 * 1024)
+    # Checked from the image header before decoding (Pillow's own limit, ~89 MP, is too much for a web process).
+    MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 40_000_000)
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 32 * 1024 * 1024)
 
     CELERY_BROKER_URL = os.environ.get(
@@ -43,7 +46,8 @@ class Config:
     CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "") == "1"
 
     BABEL_DEFAULT_LOCALE = "id"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    # The one timezone of every page, mail and export (times are stored as naive UTC).
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("OPOP_TIMEZONE", "Asia/Jakarta")
     LANGUAGES = ("id", "en")
 
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
@@ -68,10 +72,33 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 600)
     CACHE_THRESHOLD = 2000
     RESERVATION_MINUTES = _env_int("RESERVATION_MINUTES", 15)  # how long a checkout holds stock
+    # What one account may hold while checking out (stock hoarding): units of one variant, and units in all.
+    CHECKOUT_MAX_UNITS_PER_VARIANT = _env_int("CHECKOUT_MAX_UNITS_PER_VARIANT", 50)
+    CHECKOUT_MAX_UNITS = _env_int("CHECKOUT_MAX_UNITS", 200)
     ORDER_PAYMENT_MINUTES = _env_int("ORDER_PAYMENT_MINUTES", 60)  # unpaid orders are cancelled after this
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json" in production: one object per line, with request id
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")  # when set, /metrics wants "Authorization: Bearer <token>"
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # links in emails, webhook URL
+    # Courier code -> public tracking page with "{resi}" in it, for the "dikirim" mail. Empty by default: only a
+    # URL someone has checked belongs here (a wrong link is worse than the resi and our order page alone).
+    COURIER_TRACKING_URLS: dict[str, str] = {}
     WTF_CSRF_TIME_LIMIT = None
 
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # Throttling (Flask-Limiter): memory per process by default; production points this at Redis.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
+    # Lockout: this many failed passwords for one email, then that email is refused until the window passes.
+    LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes")
+    REGISTER_LIMIT = os.environ.get("REGISTER_LIMIT", "10 per hour")
+    PASSWORD_RESET_LIMIT = os.environ.get("PASSWORD_RESET_LIMIT", "5 per hour")
+    CHECKOUT_LIMIT = os.environ.get("CHECKOUT_LIMIT", "60 per minute")
+    WEBHOOK_LIMIT = os.environ.get("WEBHOOK_LIMIT", "600 per minute")
     # Partner sync (marketplace/channels). Defaults point at the local sandboxes (sandboxes/credentials.py).
     SHOPEE_BASE_URL = os.environ.get("SHOPEE_BASE_URL", sandbox_credentials.SHOPEE_BASE_URL)
     SHOPEE_PARTNER_ID = os.environ.get("SHOPEE_PARTNER_ID", str(sandbox_credentials.SHOPEE_PARTNER_ID))
@@ -119,6 +146,12 @@ class ProductionConfig(Config):
     PROFILE = "production"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": _env_int("DB_POOL_SIZE", 5)}
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    # How many proxies (load balancer, ...) stand in front and set X-Forwarded-For/-Proto. 0 = none: never trust
+    # the header, or anyone could pick their own address and walk past the rate limits.
+    PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://"))
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
     @classmethod
@@ -152,6 +185,9 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     MAIL_BACKEND = "locmem"
     CELERY_TASK_ALWAYS_EAGER = True
+    # Every test client is 127.0.0.1: limits are out of reach unless a throttling test lowers them.
+    LOGIN_LIMIT_PER_ADDRESS = LOGIN_FAILURES_PER_ACCOUNT = REGISTER_LIMIT = "100000 per minute"
+    PASSWORD_RESET_LIMIT = CHECKOUT_LIMIT = WEBHOOK_LIMIT = "100000 per minute"
     # A test's session is bound to one connection, which the pusher's threads must not share; worker processes
     # started by tests run the default profile and push in parallel.
     CHANNEL_PUSH_PARALLEL = 1

@@ -8,10 +8,17 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import get_config
-from marketplace.extensions import babel, csrf, db, login_manager, migrate
+from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
 from marketplace.extensions import mail as mailer  # `marketplace.mail` is the mail domain package
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _configured_timezone() -> str:
+    """Read per request rather than once at start-up, so the setting is the single source wherever it is set."""
+    from flask import current_app
+
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
 def select_locale() -> str:
@@ -43,7 +50,9 @@ def create_app(profile: str | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(BASE_DIR / "translations"))
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(BASE_DIR / "translations"),
+                   timezone_selector=_configured_timezone)
     mailer.init_app(app)
 
     from marketplace import models  # noqa: F401  (registers every model with the metadata)
@@ -59,6 +68,7 @@ def _init_domains(app: Flask) -> None:
     comes first (others subscribe to it); the Celery app last (it is built from what the domains declared)."""
     from marketplace import (
         accounts,
+        api,
         bulk,
         catalog,
         channels,
@@ -68,6 +78,7 @@ def _init_domains(app: Flask) -> None:
         koperasi,
         mail,
         opop,
+        ops,
         orders,
         outbox,
         payments,
@@ -78,7 +89,7 @@ def _init_domains(app: Flask) -> None:
     from marketplace.core.celery import make_celery
 
     for domain in (outbox, mail, accounts, koperasi, catalog, inventory, checkout, orders, payments, storefront,
-                   search, bulk, seller, channels, opop, demo):
+                   search, bulk, seller, channels, opop, api, ops, demo):
         domain.init_app(app)
     make_celery(app)
 

@@ -1,6 +1,8 @@
 """Flask extensions, created unbound and initialised in ``create_app``."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
@@ -28,3 +30,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 mail = Mail()
+# Storage from RATELIMIT_STORAGE_URI: memory in one process by default, Redis in production (shared by all web
+# processes, so a limit holds across machines).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

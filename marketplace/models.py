@@ -1,6 +1,7 @@
 """Imports every domain's models so that the metadata (and Alembic) sees them all."""
 
 from marketplace.accounts.models import User  # noqa: F401
+from marketplace.api.models import ApiCheckoutState  # noqa: F401
 from marketplace.bulk.models import ImportJob  # noqa: F401
 from marketplace.catalog.models import Category, Certification, Product, ProductImage, Variant  # noqa: F401
 from marketplace.channels.models import (  # noqa: F401

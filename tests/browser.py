@@ -3,6 +3,8 @@ running instance per thread). Without Chromium these tests skip; CI installs it 
 
 import os
 import shutil
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -34,3 +36,19 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@contextmanager
+def screenshot_on_failure(page, name: str):
+    """Keeps a full-page screenshot of the moment a browser step failed (in $E2E_ARTIFACTS, default
+    /tmp/opop-e2e), so a red CI run shows what the browser saw."""
+    try:
+        yield
+    except BaseException:
+        directory = Path(os.environ.get("E2E_ARTIFACTS", "/tmp/opop-e2e"))
+        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            page.screenshot(path=str(directory / f"{name}.png"), full_page=True)
+        except Exception:  # the page may be gone; the original failure matters more
+            pass
+        raise

@@ -44,7 +44,7 @@ def sign_in(client, user) -> None:
 
     g.pop("_login_user", None)  # requests share the test's app context, where Flask-Login caches the user
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
 
 

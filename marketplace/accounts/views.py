@@ -5,14 +5,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 from marketplace.accounts import services
 from marketplace.accounts.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from marketplace.core.errors import ValidationError
+from marketplace.core.throttle import form_key, limit
+from marketplace.core.urls import safe_next
 from marketplace.extensions import db
 
 bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(default: str) -> str:
-    target = request.args.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return safe_next(request.args.get("next"), default)
 
 
 def _attach(form, error: ValidationError) -> None:
@@ -23,7 +24,13 @@ def _attach(form, error: ValidationError) -> None:
         flash(error.message, "error")
 
 
+def _login_failed(response) -> bool:
+    return response.status_code != 302
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
+@limit("LOGIN_LIMIT_PER_ADDRESS")
+@limit("LOGIN_FAILURES_PER_ACCOUNT", key_func=form_key("email", "login"), deduct_when=_login_failed)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -32,34 +39,40 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(url_for("storefront.home")))
         form.password.errors.append(_("Email atau kata sandi salah."))
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/login.html", form=form, next_url=_safe_next(""))
 
 
 @bp.route("/daftar", methods=["GET", "POST"])
+@limit("REGISTER_LIMIT")
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(form.email.data, form.password.data, form.name.data, form.phone.data)
+            services.register_user(form.email.data, form.password.data, form.name.data, form.phone.data)
         except ValidationError as error:
             db.session.rollback()
             _attach(form, error)
         else:
             db.session.commit()
-            login_user(user)
-            flash(_("Selamat datang, %(name)s!", name=user.name), "success")
-            return redirect(url_for("storefront.home"))
-    return render_template("accounts/register.html", form=form)
+            # The same answer whether the email was free or taken (the mail says which); a buyer sent here from
+            # checkout signs in and goes back there, cart kept.
+            flash(_("Periksa email Anda untuk melanjutkan, lalu masuk dengan kata sandi yang Anda pilih."), "success")
+            return redirect(url_for("accounts.login", next=_safe_next("") or None))
+    return render_template("accounts/register.html", form=form, next_url=_safe_next(""))
 
 
 @bp.post("/keluar")
 @login_required
 def logout():
+    services.log_out_everywhere(current_user)
+    db.session.commit()
     logout_user()
     return redirect(url_for("storefront.home"))
 
 
 @bp.route("/lupa-sandi", methods=["GET", "POST"])
+@limit("PASSWORD_RESET_LIMIT")
+@limit("PASSWORD_RESET_LIMIT", key_func=form_key("email", "reset"))
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

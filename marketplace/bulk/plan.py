@@ -17,6 +17,7 @@ from marketplace.catalog.bulk import CatalogueRows, catalogue_rows, publish_bloc
 from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.services import parse_options, sanitise_description
 from marketplace.core.errors import ValidationError
+from marketplace.core.numbers import MAX_DB_INT, MAX_PRICE, MAX_STOCK, MAX_WEIGHT_GRAMS
 
 Progress = Callable[[int, int], None]
 MAX_REPORTED_ERRORS = 500
@@ -60,7 +61,8 @@ _LABELS = {"harga": _l("Harga"), "berat_gram": _l("Berat"), "batas_menipis": _l(
 _GROUPED = re.compile(r"\d{1,3}([.,])\d{3}(\1\d{3})*")
 
 
-def _int(text: str, *, minimum: int, column: str, row: int, errors: list[CellError], label) -> int | None:
+def _int(text: str, *, minimum: int, column: str, row: int, errors: list[CellError], label,
+         maximum: int = MAX_DB_INT) -> int | None:
     """Whole numbers as people write them: ``25000``, ``25.000``, ``Rp 25.000``; ``25,5`` is refused."""
     cleaned = text.replace("Rp", "").replace("rp", "").replace(" ", "")
     if _GROUPED.fullmatch(cleaned.lstrip("-")):
@@ -74,6 +76,9 @@ def _int(text: str, *, minimum: int, column: str, row: int, errors: list[CellErr
         message = _("%(label)s tidak boleh negatif.", label=label) if minimum == 0 else \
             _("%(label)s minimal %(min)s.", label=label, min=minimum)
         errors.append(CellError(row, column, message))
+        return None
+    if value > maximum:
+        errors.append(CellError(row, column, _("%(label)s maksimal %(max)s.", label=label, max=maximum)))
         return None
     return value
 
@@ -178,9 +183,9 @@ def _product_cells(planned: PlannedProduct, row: int, cells: dict, header: set, 
 def _variant_cells(variant: PlannedVariant, row: int, cells: dict, header: set, errors: list) -> None:
     values = variant.values
     values["price"] = _int(cells.get("harga", ""), minimum=0, column="harga", row=row, errors=errors,
-                           label=_LABELS["harga"])
+                           label=_LABELS["harga"], maximum=MAX_PRICE)
     values["weight_grams"] = _int(cells.get("berat_gram", ""), minimum=1, column="berat_gram", row=row, errors=errors,
-                                  label=_LABELS["berat_gram"])
+                                  label=_LABELS["berat_gram"], maximum=MAX_WEIGHT_GRAMS)
     if "nama_varian" in header:
         values["name"] = cells.get("nama_varian", "").strip()[:120]
     if "opsi" in header:
@@ -190,7 +195,7 @@ def _variant_cells(variant: PlannedVariant, row: int, cells: dict, header: set, 
             errors.append(CellError(row, "opsi", error.message))
     if "batas_menipis" in header and (text := cells.get("batas_menipis", "").strip()):
         values["low_stock_threshold"] = _int(text, minimum=0, column="batas_menipis", row=row, errors=errors,
-                                             label=_LABELS["batas_menipis"])
+                                             label=_LABELS["batas_menipis"], maximum=MAX_STOCK)
     if "aktif" in header and (text := cells.get("aktif", "").strip().lower()):
         if text in YES or text in NO:
             values["is_active"] = text in YES

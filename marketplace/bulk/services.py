@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.bulk.apply import apply_plan
-from marketplace.bulk.format import COLUMNS, CellError, ImportFileError, Table, read_table
+from marketplace.bulk.format import COLUMNS, MAX_ROWS, CellError, ImportFileError, Table, TooManyRows, read_table
 from marketplace.bulk.models import ImportJob, ImportStatus
 from marketplace.bulk.plan import ImportRejected, plan_import
 from marketplace.bulk.stock import StockColumns
@@ -37,12 +37,8 @@ def validate_and_apply(actor: Membership, table: Table, progress=lambda done, to
     return summary
 
 
-def _read(data: bytes, filename: str) -> Table:
-    _check_size(data)
-    try:
-        return read_table(data, filename)
-    except ImportFileError as error:
-        raise ImportRejected(error.errors) from None
+def max_rows() -> int:
+    return current_app.config.get("BULK_IMPORT_MAX_ROWS", MAX_ROWS)
 
 
 def sync_limit() -> int:
@@ -53,9 +49,14 @@ def submit_import(actor: Membership, data: bytes, filename: str) -> ImportJob | 
     """A file small enough is checked and applied now: returns the summary, or raises ImportRejected with every
     error and nothing changed. A larger one becomes an ``ImportJob`` for a worker: the caller commits, then
     enqueues ``tasks.import_catalog`` (so the worker never waits on the request's transaction)."""
-    table = _read(data, filename)
-    if len(table.rows) > sync_limit():
-        return start_import_job(actor, data, filename, len(table.rows))
+    _check_size(data)
+    try:
+        # The request reads no further than the synchronous limit; the worker reads (and caps) the rest.
+        table = read_table(data, filename, max_rows=min(sync_limit(), max_rows()))
+    except TooManyRows:
+        return start_import_job(actor, data, filename, 0)
+    except ImportFileError as error:
+        raise ImportRejected(error.errors) from None
     return validate_and_apply(actor, table)
 
 
@@ -98,7 +99,7 @@ def run_import_job(job_id: int) -> None:
         db.session.commit()
 
     try:
-        table = read_table(job.content or b"", job.filename)
+        table = read_table(job.content or b"", job.filename, max_rows=max_rows())
         job.total_rows = len(table.rows)
         summary = validate_and_apply(actor, table, _progress_then(progress, applying))
     except ImportFileError as error:

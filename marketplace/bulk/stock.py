@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from marketplace.bulk.format import STOCK_PREFIX, CellError
 from marketplace.catalog.bulk import variant_ids_by_sku
+from marketplace.core.numbers import MAX_STOCK
 from marketplace.inventory.levels import set_stock_levels
 from marketplace.inventory.models import MovementReason
 from marketplace.inventory.queries import on_hand_by_warehouse
@@ -59,6 +60,9 @@ class StockColumns:
                 continue
             if count < 0:
                 errors.append(CellError(row, column, _("Stok tidak boleh negatif.")))
+                continue
+            if count > MAX_STOCK:
+                errors.append(CellError(row, column, _("Stok maksimal %(max)s.", max=MAX_STOCK)))
                 continue
             quantity, allocated = self.current.get((variant.id, warehouse_id), (0, 0)) if variant.id else (0, 0)
             if count == quantity:

@@ -13,7 +13,6 @@ from sqlalchemy import insert, select, update
 from marketplace.catalog.changes import products_changed
 from marketplace.catalog.models import Category, Certification, Product, ProductStatus, Variant
 from marketplace.extensions import db
-from marketplace.koperasi.services import unique_slug
 
 _CHUNK = 500
 
@@ -67,14 +66,18 @@ def free_slugs(wanted: list[str]) -> list[str]:
         taken.update(db.session.scalars(select(Product.slug).where(Product.slug.in_(candidates[start:start + _CHUNK]))))
     slugs = []
     for base in bases:
-        slug = base
-        if slug in taken:
-            slug, n = unique_slug(Product, base), 2
-            while slug in taken:
-                slug, n = f"{base}-{n}", n + 1
+        slug, n = base, 1
+        # A suffixed candidate may be taken in the database (not only in this file): check both, or the insert fails.
+        while slug in taken or (slug != base and _slug_exists(slug)):
+            n += 1
+            slug = f"{base}-{n}"
         taken.add(slug)
         slugs.append(slug)
     return slugs
+
+
+def _slug_exists(slug: str) -> bool:
+    return db.session.scalar(select(Product.id).where(Product.slug == slug).limit(1)) is not None
 
 
 def insert_products(koperasi_id: int, rows: list[dict], now: datetime) -> dict[str, int]:

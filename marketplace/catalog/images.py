@@ -27,14 +27,27 @@ def _decode(data: bytes) -> Image.Image:
         )
     try:
         probe = Image.open(io.BytesIO(data))
+        # The header gives the size without decoding: a 20 KB PNG can unpack to 13000x13000 (1.5 GB).
+        _check_pixels(probe.width, probe.height)
         probe.verify()
         image = Image.open(io.BytesIO(data))
+        if image.format not in ALLOWED_FORMATS:
+            raise ValidationError(_("Berkas ini bukan gambar JPEG, PNG atau WebP."), field="image")
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        _check_pixels(current_app.config["MAX_IMAGE_PIXELS"] + 1, 1)
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise ValidationError(_("Berkas ini bukan gambar JPEG, PNG atau WebP."), field="image") from None
-    if image.format not in ALLOWED_FORMATS:
-        raise ValidationError(_("Berkas ini bukan gambar JPEG, PNG atau WebP."), field="image")
     return image.convert("RGB")
+
+
+def _check_pixels(width: int, height: int) -> None:
+    cap = current_app.config["MAX_IMAGE_PIXELS"]
+    if width * height > cap:
+        raise ValidationError(
+            _("Gambar terlalu besar: maksimal %(mp)s megapiksel.", mp=cap // 1_000_000), field="image"
+        )
 
 
 def _store(image: Image.Image, relative: str, side: int) -> None:

@@ -25,6 +25,7 @@ from marketplace.catalog.models import (
     Variant,
     variant_label,
 )
+from marketplace.core.numbers import clamp_filter
 from marketplace.core.pagination import Page
 from marketplace.core.regions import REGIONS_BY_CODE, region_label
 from marketplace.extensions import db
@@ -157,7 +158,7 @@ class ListingFilters:
         def to_int(name):
             try:
                 value = int(args.get(name, "").replace(".", ""))
-                return value if value >= 0 else None
+                return clamp_filter(value) if value >= 0 else None
             except ValueError:
                 return None
 

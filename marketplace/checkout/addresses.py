@@ -23,28 +23,45 @@ JAVA_BALI = {"DKI Jakarta", "Banten", "Jawa Barat", "Jawa Tengah", "DI Yogyakart
 FIELDS = ("recipient", "phone", "province", "city", "region_code", "district", "village", "street", "postal_code")
 
 
+class AddressInvalid(ValidationError):
+    """Every field's problem at once (``errors``: field -> message); ``message``/``field`` name the first, for
+    callers that show one."""
+
+    def __init__(self, errors: dict[str, str]):
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field=field)
+        self.errors = errors
+
+
 def clean_address(data: dict) -> dict:
     """Validated, normalised copy of an address form. In East Java the kabupaten/kota is picked from the list
-    (so shipping knows the region); elsewhere it is typed."""
+    (so shipping knows the region); elsewhere it is typed. Every field is checked before anything is refused:
+    a buyer on a phone should fix the whole form in one go, not one field per submit."""
+    errors: dict[str, str] = {}
 
     def text(name: str, message: str, limit: int) -> str:
         value = " ".join(str(data.get(name) or "").split())
         if not value:
-            raise ValidationError(message, field=name)
+            errors[name] = message
         return value[:limit]
 
     recipient = text("recipient", _("Nama penerima wajib diisi."), 120)
-    phone = normalise_phone(str(data.get("phone") or ""))
+    phone = ""
+    try:
+        phone = normalise_phone(str(data.get("phone") or ""))
+    except ValidationError as error:
+        errors["phone"] = error.message
     province = str(data.get("province") or "")
+    region_code, city = None, ""
     if province not in PROVINCES:
-        raise ValidationError(_("Pilih provinsi."), field="province")
-    region_code = None
-    if province == PROVINCE:
+        errors["province"] = _("Pilih provinsi.")
+    elif province == PROVINCE:
         region_code = str(data.get("region_code") or "")
         region = REGIONS_BY_CODE.get(region_code)
         if region is None:
-            raise ValidationError(_("Pilih kabupaten/kota."), field="region_code")
-        city = region.label
+            errors["region_code"] = _("Pilih kabupaten/kota.")
+        else:
+            city = region.label
     else:
         city = text("city", _("Kabupaten/kota wajib diisi."), 80)
     district = text("district", _("Kecamatan wajib diisi."), 80)
@@ -52,7 +69,9 @@ def clean_address(data: dict) -> dict:
     street = text("street", _("Alamat jalan wajib diisi."), 300)
     postal_code = str(data.get("postal_code") or "").strip()
     if not re.fullmatch(r"[1-9]\d{4}", postal_code):
-        raise ValidationError(_("Kode pos harus 5 digit angka."), field="postal_code")
+        errors["postal_code"] = _("Kode pos harus 5 digit angka.")
+    if errors:
+        raise AddressInvalid(errors)
     return {"recipient": recipient, "phone": phone, "province": province, "city": city, "region_code": region_code,
             "district": district, "village": village, "street": street, "postal_code": postal_code}
 

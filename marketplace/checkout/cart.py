@@ -4,6 +4,7 @@ logging in merges the guest cart into the account's. Quantities are limited by w
 import secrets
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -58,11 +59,17 @@ def _buyable_variant(variant_id: int) -> Variant:
     return variant
 
 
+def max_units_per_variant() -> int:
+    """What one buyer may hold of one variant: a checkout holds stock from everyone else while it is open."""
+    return min(MAX_LINE_QUANTITY, current_app.config.get("CHECKOUT_MAX_UNITS_PER_VARIANT", MAX_LINE_QUANTITY))
+
+
 def _check_quantity(cart: Cart, variant: Variant, quantity: int) -> None:
     if quantity <= 0:
         raise ValidationError(_("Jumlah harus lebih dari 0."), field="quantity")
-    if quantity > MAX_LINE_QUANTITY:
-        raise ValidationError(_("Jumlah maksimal %(n)s per produk.", n=MAX_LINE_QUANTITY), field="quantity")
+    limit = max_units_per_variant()
+    if quantity > limit:
+        raise ValidationError(_("Jumlah maksimal %(n)s per produk.", n=limit), field="quantity")
     available = available_by_variant([variant.id], exclude_token=cart.token)[variant.id]
     if quantity > available:
         if available == 0:

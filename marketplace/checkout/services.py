@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from marketplace.accounts.models import User
 from marketplace.catalog.models import ProductStatus
 from marketplace.checkout import addresses, shipping
-from marketplace.checkout.cart import CartSummary, summarise
+from marketplace.checkout.cart import CartSummary, max_units_per_variant, summarise
 from marketplace.checkout.models import Cart
 from marketplace.core.errors import ValidationError
 from marketplace.core.timeutil import utcnow
@@ -50,11 +50,25 @@ def _requests(cart: Cart) -> list[inventory.LineRequest]:
     return [inventory.LineRequest(line.variant_id, line.quantity) for line in cart.lines]
 
 
+def _check_hold_limits(cart: Cart) -> None:
+    """One account cannot take a variant's whole stock (or a shop's) off the shelf for the reservation time."""
+    per_variant = max_units_per_variant()
+    for line in cart.lines:
+        if line.quantity > per_variant:
+            raise ValidationError(_("Jumlah %(name)s maksimal %(n)s per pembeli. Kurangi jumlahnya di keranjang.",
+                                    name=line.variant.product.name, n=per_variant), field="quantity")
+    total_cap = current_app.config.get("CHECKOUT_MAX_UNITS", 200)
+    if sum(line.quantity for line in cart.lines) > total_cap:
+        raise ValidationError(_("Satu pesanan paling banyak %(n)s barang. Kurangi jumlahnya di keranjang.",
+                                n=total_cap), field="quantity")
+
+
 def begin_checkout(cart: Cart) -> CartSummary:
     """Holds every line of the cart for the reservation time (refreshed on each visit). Raises
     InsufficientStock listing every short line."""
     if not cart.lines:
         raise ValidationError(_("Keranjang Anda masih kosong."))
+    _check_hold_limits(cart)
     inventory.reserve_stock(cart.token, _requests(cart))
     return summarise(cart)
 
@@ -160,6 +174,8 @@ def complete_checkout(cart: Cart, user: User, choices: dict[str, str], note: str
     cart.completed_at = now
     db.session.flush()
     for order in orders:
-        requests.extend(inventory.LineRequest(line.variant_id, line.quantity, line.id) for line in order.lines)
-    inventory.allocate_lines(requests, token=cart.token, reference=",".join(o.number for o in orders))
+        requests.extend(inventory.LineRequest(line.variant_id, line.quantity, line.id, order.number)
+                        for line in order.lines)
+    # Each ledger row names its own koperasi's order only: the cart's other orders belong to other tenants.
+    inventory.allocate_lines(requests, token=cart.token)
     return CheckoutResult(orders, payment, created=True)

@@ -8,7 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.checkout import addresses, services
 from marketplace.checkout import cart as carts
 from marketplace.core.errors import DomainError, ValidationError
+from marketplace.core.numbers import MAX_DB_INT, parse_int
 from marketplace.core.regions import PROVINCE, REGIONS
+from marketplace.core.throttle import limit
 from marketplace.extensions import db
 from marketplace.inventory.errors import InsufficientStock
 
@@ -30,10 +32,7 @@ def _current_cart(create: bool = False):
 
 
 def _int(name: str, default: int | None = None) -> int | None:
-    try:
-        return int(request.form.get(name, ""))
-    except ValueError:
-        return default
+    return parse_int(request.form.get(name, ""), default, minimum=-MAX_DB_INT)
 
 
 @user_logged_in.connect
@@ -60,6 +59,7 @@ def cart():
 
 
 @bp.post("/keranjang/tambah")
+@limit("CHECKOUT_LIMIT")
 def add():
     variant_id, quantity = _int("variant"), _int("quantity", 1)
     back = request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("checkout.cart")
@@ -74,7 +74,8 @@ def add():
         return redirect(back)
     db.session.commit()
     flash(_("Ditambahkan ke keranjang."), "success")
-    return redirect(url_for("checkout.cart") if request.form.get("buy_now") else back)
+    # "Beli sekarang" means checkout now; a guest is asked to log in on the way and comes back there.
+    return redirect(url_for("checkout.address") if request.form.get("buy_now") else back)
 
 
 @bp.post("/keranjang/baris/<int:line_id>")
@@ -153,6 +154,7 @@ def review():
 
 
 @bp.post("/checkout/<token>/selesai")
+@limit("CHECKOUT_LIMIT")
 @login_required
 def complete(token: str):
     """Idempotent: the token names the checkout, so a double click finds the orders the first click made."""

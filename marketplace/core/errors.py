@@ -14,5 +14,12 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class NoAccess(DomainError):
+    """Signed in and known to the thing asked for, but without the role for it: saying "not found" to a koperasi's
+    own staff only confuses them (they know it exists)."""
+
+    code = "forbidden"
+
+
 class ValidationError(DomainError):
     code = "invalid"

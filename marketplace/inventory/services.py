@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.catalog.models import Variant
 from marketplace.core.errors import ValidationError
+from marketplace.core.numbers import MAX_STOCK
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.inventory.errors import InsufficientStock, Shortage, StockBelowAllocated
@@ -33,6 +34,7 @@ class LineRequest:
     variant_id: int
     quantity: int
     order_line_id: int | None = None
+    reference: str = ""  # the line's own order number; wins over the call's reference (one cart, many koperasi)
 
 
 def create_warehouse(koperasi, name: str, region_code: str | None = None, address: str = "") -> Warehouse:
@@ -149,23 +151,23 @@ def reservation_ttl() -> timedelta:
 
 
 def reserve_stock(token: str, requests: list[LineRequest], now: datetime | None = None) -> list[Reservation]:
-    """Replaces this checkout's holds with holds for ``requests``, valid for the reservation time."""
+    """Replaces this checkout's holds with holds for ``requests``. A hold runs for the reservation time from when
+    the checkout first held stock: reopening the page does not extend it, or one buyer could keep units from
+    everyone else indefinitely."""
     now = now or utcnow()
     for request in requests:
         if request.quantity <= 0:
             raise ValidationError(_("Jumlah harus lebih dari 0."), field="quantity")
-    previous = {
-        (r.variant_id, r.stock_id): r.quantity
-        for r in db.session.scalars(select(Reservation).where(Reservation.checkout_token == token,
-                                                              Reservation.expires_at > now))
-    }
+    live = list(db.session.scalars(select(Reservation).where(Reservation.checkout_token == token,
+                                                             Reservation.expires_at > now)))
+    previous = {(r.variant_id, r.stock_id): r.quantity for r in live}
     plan, variants = _plan(requests, token, now)
+    expires_at = min((r.expires_at for r in live), default=now + reservation_ttl())
     db.session.execute(delete(Reservation).where(Reservation.checkout_token == token))
     reservations = []
     current: dict[tuple[int, int], int] = defaultdict(int)
     for request, stock, take in plan:
         current[(request.variant_id, stock.id)] += take
-    expires_at = now + reservation_ttl()
     for (variant_id, stock_id), quantity in current.items():
         reservation = Reservation(checkout_token=token, stock_id=stock_id, variant_id=variant_id, quantity=quantity,
                                   expires_at=expires_at)
@@ -221,7 +223,7 @@ def allocate_lines(requests: list[LineRequest], *, token: str | None = None, ref
     plan, variants = _plan(requests, token, now)
     allocations = []
     for request, stock, take in plan:
-        _move(stock, reason, allocated_delta=take, reference=reference)
+        _move(stock, reason, allocated_delta=take, reference=request.reference or reference)
         allocation = Allocation(order_line_id=request.order_line_id, stock_id=stock.id, quantity=take)
         db.session.add(allocation)
         allocations.append(allocation)
@@ -267,6 +269,8 @@ def set_stock(variant: Variant, warehouse: Warehouse, quantity: int, *,
     """Sets the counted quantity of a variant in a warehouse (stock take, import). Never below what is promised."""
     if quantity < 0:
         raise ValidationError(_("Stok tidak boleh negatif."), field="quantity")
+    if quantity > MAX_STOCK:
+        raise ValidationError(_("Stok maksimal %(max)s.", max=MAX_STOCK), field="quantity")
     if warehouse.koperasi_id != variant.koperasi_id:
         raise ValidationError(_("Gudang bukan milik koperasi produk ini."), field="warehouse")
     stock = _get_or_create_stock(variant, warehouse)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from marketplace.catalog.models import Variant
 from marketplace.core.errors import ValidationError
+from marketplace.core.numbers import MAX_STOCK
 from marketplace.extensions import db
 from marketplace.inventory import services as inventory
 from marketplace.inventory import warehouses
@@ -38,6 +39,8 @@ def adjust(actor: Membership, variant: Variant, warehouse: Warehouse, *, mode: s
         raise ValidationError(_("Pilih alasan perubahan stok."), field="reason")
     if quantity < 0:
         raise ValidationError(_("Jumlah tidak boleh negatif."), field="quantity")
+    if quantity > MAX_STOCK:
+        raise ValidationError(_("Jumlah maksimal %(max)s.", max=MAX_STOCK), field="quantity")
     if mode != "jadikan" and quantity == 0:
         raise ValidationError(_("Jumlah harus lebih dari 0."), field="quantity")
     label, movement_reason = ADJUST_REASONS[reason]
@@ -73,6 +76,8 @@ def stock_take(actor: Membership, variant: Variant, warehouse: Warehouse, quanti
 def set_threshold(actor: Membership, variant: Variant, threshold: int) -> None:
     if threshold < 0:
         raise ValidationError(_("Batas stok menipis tidak boleh negatif."), field="threshold")
+    if threshold > MAX_STOCK:
+        raise ValidationError(_("Batas stok menipis maksimal %(max)s.", max=MAX_STOCK), field="threshold")
     old, variant.low_stock_threshold = variant.low_stock_threshold, threshold
     audit(actor, "stock.threshold", variant.sku, variant_id=variant.id, old=old, new=threshold)
     db.session.flush()

@@ -7,7 +7,7 @@ from slugify import slugify
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
-from marketplace.core.errors import NotFound, ValidationError
+from marketplace.core.errors import NoAccess, NotFound, ValidationError
 from marketplace.core.regions import REGIONS_BY_CODE
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
@@ -110,8 +110,8 @@ def memberships_of(user: User) -> list[Membership]:
 
 
 def membership_for(user: User, koperasi_slug: str, roles: set[Role] | None = None) -> Membership:
-    """The user's membership in this koperasi. Not a member (or lacking the role) looks exactly like a missing
-    koperasi, so staff cannot probe which koperasi exist."""
+    """The user's membership in this koperasi. Not a member looks exactly like a missing koperasi, so nobody can
+    probe which koperasi exist; a member lacking the role is told so (they know the koperasi exists)."""
     membership = db.session.scalar(
         select(Membership)
         .join(Membership.koperasi)
@@ -120,7 +120,8 @@ def membership_for(user: User, koperasi_slug: str, roles: set[Role] | None = Non
     if membership is None:
         raise NotFound(_("Koperasi tidak ditemukan."))
     if roles and membership.role not in roles and membership.role != Role.OWNER:
-        raise NotFound(_("Halaman tidak ditemukan."))
+        raise NoAccess(_("Peran Anda di koperasi ini tidak mencakup halaman ini. Minta pemilik koperasi untuk "
+                         "menambah peran Anda."))
     return membership
 
 

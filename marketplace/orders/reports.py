@@ -1,5 +1,5 @@
-"""A koperasi's sales figures for the dashboard overview: revenue and orders per day for 30 days (Jakarta days)
-and its top products."""
+"""A koperasi's sales figures for the dashboard overview: revenue and orders per day for 30 days (days of the one
+configured timezone, Asia/Jakarta by default) and its top products."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -7,11 +7,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from marketplace.catalog.models import Product, Variant
-from marketplace.core.timeutil import utcnow
+from marketplace.core.timeutil import local_date, local_day_start, utcnow
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderLine, OrderStatus
 
-WIB = timedelta(hours=7)  # Asia/Jakarta has no daylight saving time
 SOLD = (OrderStatus.PACKING, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
 
 
@@ -22,22 +21,22 @@ class Day:
     orders: int
 
 
-def _today_wib(now: datetime | None = None) -> date:
-    return ((now or utcnow()) + WIB).date()
+def _today(now: datetime | None = None) -> date:
+    return local_date(now or utcnow())
 
 
 def daily_sales(koperasi_id: int, days: int = 30, now: datetime | None = None) -> list[Day]:
-    """Paid orders that were not cancelled or refunded, by the Jakarta day they were paid."""
-    today = _today_wib(now)
+    """Paid orders that were not cancelled or refunded, by the local day they were paid."""
+    today = _today(now)
     first = today - timedelta(days=days - 1)
-    since = datetime.combine(first, datetime.min.time()) - WIB
+    since = local_day_start(first)
     result = {first + timedelta(days=i): Day(first + timedelta(days=i), 0, 0) for i in range(days)}
     rows = db.session.execute(
         select(Order.paid_at, Order.total)
         .where(Order.koperasi_id == koperasi_id, Order.status.in_(SOLD), Order.paid_at >= since)
     )
     for paid_at, total in rows:
-        day = result.get((paid_at + WIB).date())
+        day = result.get(local_date(paid_at))
         if day is not None:
             day.revenue += total
             day.orders += 1

@@ -152,7 +152,11 @@ def ship(order: Order, tracking_number: str, user_id: int | None = None, courier
     tracking_number = tracking_number.strip().upper()
     if not re.fullmatch(r"[A-Z0-9-]{8,40}", tracking_number):
         raise ValidationError(_("Nomor resi harus 8–40 huruf/angka."), field="tracking_number")
-    _transition(order, OrderStatus.SHIPPED, _("Dikirim dengan resi %(resi)s", resi=tracking_number), user_id)
+    note = _("Dikirim dengan resi %(resi)s", resi=tracking_number)
+    if chosen != order.courier:  # said to the buyer, not done silently: their line would just change its label
+        note = _("Dikirim dengan resi %(resi)s. Kurir diganti oleh penjual (pilihan Anda tidak dipakai).",
+                 resi=tracking_number)
+    _transition(order, OrderStatus.SHIPPED, note, user_id)
     order.courier, order.tracking_number = chosen, tracking_number
     if order.packed_at is None:
         order.packed_at = utcnow()

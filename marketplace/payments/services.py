@@ -60,6 +60,9 @@ def pay(payment: Payment, payment_method: str) -> Payment:
     if payment.status == PaymentStatus.FAILED:
         payment.attempt += 1  # a declined intent is done with; start a fresh one
         payment.intent_id = payment.client_secret = None
+        # The old decline no longer describes this payment: left in place, the page would still say
+        # "Kartu ditolak." while the new card is being charged, and the buyer might pay again.
+        payment.status, payment.failure_message = PaymentStatus.PENDING, None
     ensure_intent(payment)
     try:
         intent = get_gateway().confirm(payment.intent_id, payment_method,

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.core.errors import ValidationError
+from marketplace.core.throttle import limit
 from marketplace.extensions import csrf, db
 from marketplace.payments import services
 from marketplace.payments.gateway import GatewayError, InvalidSignature, get_gateway
@@ -42,6 +43,7 @@ def pay(token: str):
 
 
 @bp.post("/<token>/bayar")
+@limit("CHECKOUT_LIMIT")
 @login_required
 def submit(token: str):
     payment = services.payment_for_buyer(token, current_user.id)
@@ -52,13 +54,13 @@ def submit(token: str):
         db.session.rollback()
         flash(getattr(error, "message", None) or _("Pembayaran gagal diproses."), "error")
         return redirect(url_for("payments.pay", token=token))
-    if payment.status == PaymentStatus.FAILED:
-        flash(payment.failure_message or _("Pembayaran gagal."), "error")
+    if payment.status == PaymentStatus.FAILED:  # the page itself says why (said once, not also as a flash)
         return redirect(url_for("payments.pay", token=token))
     return redirect(url_for("payments.pay", token=token, cek=1))
 
 
 @bp.post("/webhook/stripe")
+@limit("WEBHOOK_LIMIT")
 @csrf.exempt
 def stripe_webhook():
     try:

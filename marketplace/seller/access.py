@@ -2,8 +2,9 @@
 
 Every seller view is wrapped by ``seller_view(area)``: it resolves the koperasi from the URL slug through the
 user's membership and checks the role for that area (the table is ``koperasi.roles.AREA_ROLES``, which the
-bulk import worker checks too). A koperasi the user is not a member of, or an area the role does not cover,
-answers 404 (never 403), so staff cannot probe what exists. The owner reaches every area.
+bulk import worker checks too). A koperasi the user is not a member of answers 404, so nobody can probe which
+exist; an area of their own koperasi that the role does not cover answers 403 "no access" (a member knows the
+koperasi exists; "not found" only confused them). The owner reaches every area.
 """
 
 from collections.abc import Callable

@@ -17,7 +17,10 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from marketplace.catalog.models import CertificationKind
 from marketplace.checkout.models import Courier
+from marketplace.core.numbers import MAX_PRICE, MAX_STOCK, MAX_WEIGHT_GRAMS
 from marketplace.koperasi.models import Role
+
+_TOO_MANY = _l("Jumlah maksimal 10.000.000.")
 
 
 class RupiahField(IntegerField):
@@ -71,12 +74,14 @@ class VariantFields:
     price = RupiahField(
         _l("Harga (Rp)"),
         validators=[
-            InputRequired(_l("Harga wajib diisi.")), NumberRange(min=0, message=_l("Harga tidak boleh negatif."))
+            InputRequired(_l("Harga wajib diisi.")), NumberRange(min=0, message=_l("Harga tidak boleh negatif.")),
+            NumberRange(max=MAX_PRICE, message=_l("Harga maksimal Rp 1.000.000.000.")),
         ],
     )
     weight_grams = IntegerField(
         _l("Berat (gram)"),
-        validators=[InputRequired(_l("Berat wajib diisi.")), NumberRange(min=1, message=_l("Berat minimal 1 gram."))],
+        validators=[InputRequired(_l("Berat wajib diisi.")), NumberRange(min=1, message=_l("Berat minimal 1 gram.")),
+                    NumberRange(max=MAX_WEIGHT_GRAMS, message=_l("Berat maksimal 1.000.000 gram."))],
     )
 
 
@@ -124,20 +129,23 @@ class AdjustStockForm(FlaskForm):
         SelectChoice("jadikan", _l("Jadikan (hasil hitung)")),
     ])
     quantity = IntegerField(_l("Jumlah"), validators=[InputRequired(_l("Jumlah wajib diisi.")),
-                                                     NumberRange(min=0, message=_l("Jumlah tidak boleh negatif."))])
+                                                     NumberRange(min=0, message=_l("Jumlah tidak boleh negatif.")),
+                                                     NumberRange(max=MAX_STOCK, message=_TOO_MANY)])
     reason = SelectField(_l("Alasan"))
     note = StringField(_l("Catatan"), validators=[Length(max=200)])
 
 
 class StockTakeForm(FlaskForm):
     quantity = IntegerField(_l("Jumlah"), validators=[InputRequired(_l("Jumlah stok harus berupa angka.")),
-                                                     NumberRange(min=0, message=_l("Stok tidak boleh negatif."))])
+                                                     NumberRange(min=0, message=_l("Stok tidak boleh negatif.")),
+                                                     NumberRange(max=MAX_STOCK, message=_TOO_MANY)])
     note = StringField(_l("Catatan"), validators=[Length(max=200)])
 
 
 class ThresholdForm(FlaskForm):
     threshold = IntegerField(_l("Batas stok menipis"), validators=[
-        InputRequired(_l("Batas wajib diisi.")), NumberRange(min=0, message=_l("Batas tidak boleh negatif."))])
+        InputRequired(_l("Batas wajib diisi.")), NumberRange(min=0, message=_l("Batas tidak boleh negatif.")),
+        NumberRange(max=MAX_STOCK, message=_TOO_MANY)])
 
 
 class WarehouseForm(FlaskForm):

@@ -33,7 +33,7 @@ from marketplace.inventory.queries import available_variants_of_products
 
 page_cache = Cache()
 _MARK = re.compile(r"<!--opop:([a-z]+):?([0-9:]*)-->")
-_STOCK_MARKS = {"stock", "buy", "card"}
+_STOCK_MARKS = {"stock", "buy", "card", "pick"}
 ETAG_WINDOW = 1800  # seconds: a 304 never hands back a form token older than this (Flask-WTF accepts 3600)
 
 
@@ -51,6 +51,13 @@ def stock_note(product_id: int, variant_id: int) -> Markup:
 
 def buy_state(product_id: int) -> Markup:
     return Markup(f"<!--opop:buy:{int(product_id)}-->")
+
+
+def variant_state(product_id: int, variant_id: int, variant_ids: list[int]) -> Markup:
+    """A variant choice's live attributes: ``disabled`` when sold out, ``checked`` on the first variant (in page
+    order, ``variant_ids``) that is in stock, so a buyer never starts on something that cannot be bought."""
+    ids = ":".join(str(int(v)) for v in variant_ids)
+    return Markup(f"<!--opop:pick:{int(product_id)}:{int(variant_id)}:{ids}-->")
 
 
 def card_stock(card) -> Markup:
@@ -146,6 +153,11 @@ class _LiveParts:
             return self._text("units").replace("\0", str(units)) if units else self._text("out")
         if name == "buy":
             return "" if any(on_hand.values()) else "disabled"
+        if name == "pick":
+            if not on_hand.get(numbers[1], 0):
+                return "disabled"
+            first = next((v for v in numbers[2:] if on_hand.get(v, 0)), None)
+            return "checked" if first == numbers[1] else ""
         if name == "card":
             return "" if any(on_hand.values()) else self._text("sold_out")
         return ""
@@ -224,6 +236,6 @@ def init_page_cache(app) -> None:
     page_cache.init_app(app)
     app.teardown_appcontext(_close_reads)
     app.jinja_env.globals.update(csrf_token=csrf_token_for_templates, stock_note=stock_note, buy_state=buy_state,
-                                 card_stock=card_stock)
+                                 card_stock=card_stock, variant_state=variant_state)
     # Flask-WTF also injects csrf_token through a context processor; this later one takes precedence.
     app.context_processor(lambda: {"csrf_token": csrf_token_for_templates, "page_markers": _marking()})

@@ -9,6 +9,7 @@ from marketplace.catalog import queries, read_model
 from marketplace.catalog.models import Category
 from marketplace.catalog.read_model import ListingFilters, ProductCard
 from marketplace.core.money import format_rupiah
+from marketplace.core.numbers import clamp_filter
 from marketplace.core.pagination import Page, parse_page
 from marketplace.core.regions import REGIONS_BY_CODE
 from marketplace.search import get_engine
@@ -33,7 +34,7 @@ def _to_int(value: str | None) -> int | None:
         number = int((value or "").replace(".", "").strip())
     except ValueError:
         return None
-    return number if number >= 0 else None
+    return clamp_filter(number) if number >= 0 else None
 
 
 def request_from_args(args, per_page: int) -> tuple[SearchRequest, Category | None]:

@@ -26,13 +26,18 @@ def home():
                            regions=queries.regions_with_products()[:12])
 
 
+def _filter_regions() -> list[tuple]:
+    """Only kabupaten/kota that have products, A–Z: a region with nothing to show would be a dead end."""
+    return sorted(queries.regions_with_products(), key=lambda region_count: region_count[0].label)
+
+
 @bp.get("/produk")
 @cached_page()
 def all_products():
     filters = ListingFilters.from_args(request.args)
     page = read_model.list_cards(filters, parse_page(request.args.get("hal")), _per_page())
     return render_template("storefront/listing.html", page=page, filters=filters, category=None,
-                           categories=queries.category_tree())
+                           categories=queries.category_tree(), filter_regions=_filter_regions())
 
 
 @bp.get("/kategori/<slug>")
@@ -43,7 +48,7 @@ def category(slug: str):
     filters.category_ids = ids
     page = read_model.list_cards(filters, parse_page(request.args.get("hal")), _per_page())
     return render_template("storefront/listing.html", page=page, filters=filters, category=category,
-                           categories=queries.category_tree())
+                           categories=queries.category_tree(), filter_regions=_filter_regions())
 
 
 @bp.get("/produk/<slug>")

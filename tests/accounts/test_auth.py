@@ -9,15 +9,17 @@ def _count_users(db):
     return db.session.scalar(db.select(db.func.count()).select_from(User))
 
 
-def test_register_logs_in_and_normalises(client, db):
+def test_register_creates_the_account_mails_a_welcome_and_normalises(app, client, db):
     response = client.post(
         "/daftar",
         data={"name": "Siti", "email": " Siti@Contoh.ID ", "phone": "0812-3456-7890",
               "password": "rahasia123", "confirm": "rahasia123"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/masuk"
     user = db.session.scalar(db.select(User).where(User.email == "siti@contoh.id"))
     assert user is not None and user.phone == "+6281234567890"
+    assert "Selamat datang" in _sent_mail(app)[-1].subject
+    client.post("/masuk", data={"email": "siti@contoh.id", "password": "rahasia123"})
     assert "Siti" in client.get("/akun").get_data(as_text=True)
 
 
@@ -32,13 +34,17 @@ def test_invalid_registration_shows_indonesian_errors_and_saves_nothing(client, 
     assert _count_users(db) == before
 
 
-def test_duplicate_email_is_refused(client, db, make_user):
+def test_a_taken_email_gets_the_same_answer_and_its_owner_is_told(app, client, db, make_user):
     make_user(email="ada@uji.opop.id")
     before = _count_users(db)
-    response = client.post("/daftar", data={"name": "B", "email": "ADA@uji.opop.id", "password": "rahasia123",
-                                           "confirm": "rahasia123"})
-    assert "Email ini sudah terdaftar" in response.get_data(as_text=True)
-    assert _count_users(db) == before
+    form = {"name": "B", "password": "rahasia123", "confirm": "rahasia123"}
+    taken = client.post("/daftar", data={**form, "email": "ADA@uji.opop.id"}, follow_redirects=True)
+    free = client.post("/daftar", data={**form, "email": "baru@uji.opop.id"}, follow_redirects=True)
+    assert "Periksa email Anda" in taken.get_data(as_text=True)
+    assert taken.get_data(as_text=True) == free.get_data(as_text=True)
+    assert _count_users(db) == before + 1
+    owner_mail = [m for m in _sent_mail(app) if m.to == ["ada@uji.opop.id"]][-1]
+    assert "sudah punya akun" in owner_mail.body
 
 
 def test_invalid_phone_is_refused(client, db):

@@ -7,7 +7,9 @@ from marketplace.catalog.images import add_product_image
 from marketplace.catalog.models import CertificationKind, ProductStatus
 from marketplace.demo.images import draw_product_image
 from marketplace.extensions import db
+from marketplace.inventory.services import set_stock
 from tests.factories import verified_koperasi
+from tests.stock_fixtures import warehouse_of
 
 LONG_NAME = "Keripik Singkong Pedas Balado Super Renyah Khas Pondok Pesantren Miftahul Ulum Kabupaten Probolinggo"
 
@@ -26,8 +28,11 @@ def catalogue(live_app):
             product = catalog.create_product(koperasi, f"{LONG_NAME} {i}", category=category,
                                              description="Renyah, gurih dan pedas. " * 20,
                                              status=ProductStatus.PUBLISHED, is_flagship=True)
-            catalog.add_variant(product, f"KRP-{i}-A", 1250000, 250, name="Kemasan ekonomis 250 gram isi banyak")
-            catalog.add_variant(product, f"KRP-{i}-B", 15000, 500, name="Pedas")
+            for variant in (
+                catalog.add_variant(product, f"KRP-{i}-A", 1250000, 250, name="Kemasan ekonomis 250 gram isi banyak"),
+                catalog.add_variant(product, f"KRP-{i}-B", 15000, 500, name="Pedas"),
+            ):  # in stock: a sold-out variant cannot be chosen
+                set_stock(variant, warehouse_of(koperasi), 5)
             catalog.set_certification(product, CertificationKind.HALAL, "ID35110000123450624", None)
             add_product_image(product, draw_product_image(product.name, "keripik-camilan", seed=i))
             slugs.append(product.slug)

@@ -1,6 +1,6 @@
 import pytest
 
-from marketplace.core.errors import NotFound, ValidationError
+from marketplace.core.errors import NoAccess, NotFound, ValidationError
 from marketplace.koperasi import services
 from marketplace.koperasi.models import Role, VerificationStatus
 
@@ -57,7 +57,7 @@ def test_membership_lookup_hides_other_koperasi(db, make_koperasi, make_user):
     assert services.membership_for(staff, mine.slug).role == Role.STOCK
     with pytest.raises(NotFound):
         services.membership_for(staff, theirs.slug)
-    with pytest.raises(NotFound):
+    with pytest.raises(NoAccess):  # their own koperasi, another role's page: "no access", not "not found"
         services.membership_for(staff, mine.slug, roles={Role.FINANCE})
 
 

@@ -117,9 +117,13 @@ def test_card_payment_marks_orders_paid_only_through_the_signed_webhook(live_app
         dispatch_pending()
         db.session.commit()
         mails = app.extensions["mailman"].outbox[sent_before:]
-        assert [m.subject for m in mails] == [f"Pesanan {order_number} sudah dibayar"]
         buyer_email = db.session.get(User, shop["buyer"]).email
-        assert "Madu Randu" in mails[0].body and mails[0].to == [buyer_email]
+        seller_email = db.session.get(User, shop["seller"]).email
+        assert sorted((m.to[0], m.subject) for m in mails) == sorted([
+            (buyer_email, f"Pesanan {order_number} sudah dibayar"),
+            (seller_email, f"Pesanan baru {order_number} sudah dibayar: siap dikemas")])
+        to_buyer = next(m for m in mails if m.to == [buyer_email])
+        assert "Madu Randu" in to_buyer.body
         history_before = db.session.scalar(select(func.count()).select_from(OrderStatusChange))
         events_before = db.session.scalar(select(func.count()).select_from(PaymentEvent))
         payload = event.payload
@@ -240,3 +244,20 @@ def test_a_payment_arriving_after_expiry_is_refunded_not_oversold(live_app):
         assert refund.amount == order.total and refund.gateway_refund_id.startswith("re_")
         assert available_by_variant([shop["variant"]])[shop["variant"]] == 2
         assert ledger_mismatches() == []
+
+
+def test_a_decline_is_said_once_and_is_gone_after_a_retry_that_pays(live_app):
+    """A buyer who still read "Kartu ditolak." after paying with another card might pay a third time."""
+    app = live_app
+    client, token = _checkout(app, _shop(app, stock=4))
+    client.get(f"/pembayaran/{token}")
+    declined = client.post(f"/pembayaran/{token}/bayar", data={"payment_method": "pm_card_chargeCustomerFail"},
+                           follow_redirects=True).get_data(as_text=True)
+    assert declined.count("Kartu ditolak.") == 1
+    retried = client.post(f"/pembayaran/{token}/bayar", data={"payment_method": "pm_card_visa"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Kartu ditolak." not in retried and "Silakan coba kartu lain" not in retried
+    assert _wait(app, lambda: db.session.scalar(select(Payment.status).where(Payment.checkout_token == token))
+                 == PaymentStatus.SUCCEEDED)
+    paid = client.get(f"/pembayaran/{token}").get_data(as_text=True)
+    assert "Pembayaran diterima" in paid and "Kartu ditolak." not in paid

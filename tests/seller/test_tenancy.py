@@ -138,13 +138,16 @@ def test_each_role_reaches_only_its_pages(app, db, make_shop, make_staff, role, 
                 assert status in (200, 302), f"{role}: GET {url} answered {status}"
                 reached.add(rule.endpoint)
             else:
-                assert status == 404, f"{role}: GET {url} answered {status}, expected 404"
+                assert status == 403, f"{role}: GET {url} answered {status}, expected 403 (no access)"
                 refused.add(rule.endpoint)
         elif not allowed:
             status = client.post(url, data=form_data("", {}), content_type="multipart/form-data").status_code
-            assert status == 404, f"{role}: POST {url} answered {status}, expected 404"
+            assert status == 403, f"{role}: POST {url} answered {status}, expected 403 (no access)"
             refused.add(rule.endpoint)
     assert "seller.overview" in reached
+    if refused:  # the member is told why, in words, not "not found"
+        page = client.get(f"/seller/{shop.koperasi.slug}/anggota").get_data(as_text=True)
+        assert "Tidak ada akses" in page and "Peran Anda di koperasi ini" in page
     assert snapshot() == before
     if role == Role.OWNER:
         assert not refused

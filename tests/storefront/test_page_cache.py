@@ -88,7 +88,7 @@ def test_a_product_that_sells_out_shows_habis_at_once(client, db, make_stocked_p
     db.session.commit()
     page = html(client.get(f"/produk/{product.slug}"))
     assert "Habis" in page and "Stok 2" not in page
-    assert page.count("disabled>") == 2  # both buy buttons
+    assert page.count("disabled>") == 3  # the variant choice and both buy buttons
     assert '<span class="badge soldout">Habis</span>' in html(client.get("/produk"))
 
 

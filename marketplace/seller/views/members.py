@@ -7,6 +7,7 @@ from flask_login import current_user
 from marketplace.core.errors import ValidationError
 from marketplace.core.lookup import owned_or_404
 from marketplace.core.pagination import parse_page
+from marketplace.core.urls import public_url
 from marketplace.extensions import db
 from marketplace.koperasi import staff as services
 from marketplace.koperasi.audit import audit_log as read_audit_log
@@ -21,7 +22,7 @@ invite_bp = Blueprint("seller_invite", __name__)
 
 
 def _accept_url(token: str) -> str:
-    return url_for("seller_invite.accept", token=token, _external=True)
+    return public_url("seller_invite.accept", token=token)
 
 
 @bp.get("/<slug>/anggota")

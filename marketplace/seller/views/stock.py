@@ -7,6 +7,7 @@ from wtforms import SelectChoice
 from marketplace.catalog.models import Variant
 from marketplace.core.errors import DomainError
 from marketplace.core.lookup import owned_or_404
+from marketplace.core.numbers import parse_int
 from marketplace.core.pagination import parse_page
 from marketplace.core.regions import REGIONS
 from marketplace.extensions import db
@@ -42,8 +43,8 @@ def stock(membership):
 
 def _stock_take(membership):
     """A counted quantity for one variant in one warehouse (``variant``, ``warehouse``, ``quantity``, ``note``)."""
-    variant = owned_or_404(Variant, membership.koperasi_id, request.form.get("variant", 0, type=int))
-    warehouse = owned_or_404(Warehouse, membership.koperasi_id, request.form.get("warehouse", 0, type=int))
+    variant = owned_or_404(Variant, membership.koperasi_id, parse_int(request.form.get("variant"), 0))
+    warehouse = owned_or_404(Warehouse, membership.koperasi_id, parse_int(request.form.get("warehouse"), 0))
     form = StockTakeForm()
     if form.validate_on_submit():
         try:
