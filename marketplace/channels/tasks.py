@@ -9,6 +9,7 @@ from marketplace.channels.adapters.base import ChannelError
 from marketplace.channels.client import account_client
 from marketplace.channels.events import PUSH_QUEUE, enqueue_push
 from marketplace.channels.models import AccountStatus, ChannelAccount
+from marketplace.core.celery import enqueue
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 
@@ -53,7 +54,7 @@ def reconcile_all() -> int:
     ids = list(db.session.scalars(select(ChannelAccount.id).where(ChannelAccount.status == AccountStatus.ACTIVE)))
     db.session.commit()
     for account_id in ids:
-        reconcile_account.apply_async(args=[account_id], queue=PUSH_QUEUE)
+        enqueue(reconcile_account, account_id, queue=PUSH_QUEUE)
     return len(ids)
 
 

@@ -40,3 +40,11 @@ def make_celery(app: Flask) -> Celery:
     celery.set_default()
     app.extensions["celery"] = celery
     return celery
+
+
+def enqueue(task, *args, **options):
+    """Sends ``task`` (a task object or its name) through this Flask app's own Celery app. A shared task's
+    ``apply_async`` would use the process's default Celery app, which is another app's when a process holds
+    several (tests, CLI): eager there, or a different broker."""
+    name = task if isinstance(task, str) else task.name
+    return current_app.extensions["celery"].tasks[name].apply_async(args=args, **options)

@@ -44,7 +44,7 @@ def test_owner_invites_and_the_invited_person_joins_with_that_role(app, client, 
     assert "Terima undangan" in other.get(path).get_data(as_text=True)
     assert other.post(path).status_code == 302
     assert role_of(db, newcomer, shop.koperasi) == Role.STOCK
-    assert other.get(f"/seller/{shop.koperasi.slug}/produk").status_code == 404  # stock staff: no catalog
+    assert other.get(f"/seller/{shop.koperasi.slug}/produk").status_code == 403  # stock staff: no catalog
     # the link is single use
     assert other.post(path).status_code == 400
 
@@ -119,7 +119,7 @@ def test_every_staff_action_is_in_the_owner_audit_log(client, db, login, make_sh
     client.post(f"/seller/{slug}/produk/{shop.product.id}", data={"name": "Kopi Nama Baru", "category_id": "0",
                                                                   "description": ""})
     client.post(f"/seller/{slug}/produk/{shop.product.id}/status", data={"status": "archived"})
-    assert client.get(f"/seller/{slug}/log").status_code == 404  # only the owner reads the log
+    assert client.get(f"/seller/{slug}/log").status_code == 403  # only the owner reads the log
     entries = db.session.execute(select(AuditEntry.action, AuditEntry.user_id, AuditEntry.subject)
                                  .where(AuditEntry.koperasi_id == shop.koperasi.id).order_by(AuditEntry.id)).all()
     assert [(a, u) for a, u, _ in entries] == [

@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
 def _cancel_rejected(events) -> None:
     """A partner order lost the last unit to another sale: cancel it on the platform (after commit, in a task)."""
     from marketplace.channels.pull.tasks import QUEUE, cancel_on_partner
+    from marketplace.core.celery import enqueue
 
     for event in events:
-        cancel_on_partner.apply_async((event.payload["order_id"],), queue=QUEUE)
+        enqueue(cancel_on_partner, event.payload["order_id"], queue=QUEUE)

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from marketplace.channels.adapters.base import ChannelError
 from marketplace.channels.pull import services
+from marketplace.core.celery import enqueue
 from marketplace.core.errors import DomainError
 from marketplace.extensions import db
 
@@ -54,9 +55,9 @@ def sweep() -> int:
     accounts = services.pollable_accounts()
     db.session.commit()
     for event_id in events:
-        process_event.apply_async((event_id,), queue=QUEUE)
+        enqueue(process_event, event_id, queue=QUEUE)
     for account_id in accounts:
-        poll_account.apply_async((account_id,), queue=QUEUE)
+        enqueue(poll_account, account_id, queue=QUEUE)
     return len(events) + len(accounts)
 
 

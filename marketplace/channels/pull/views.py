@@ -5,6 +5,7 @@ import logging
 from flask import Blueprint, current_app, jsonify, request
 
 from marketplace.channels.pull import webhooks
+from marketplace.core.celery import enqueue
 from marketplace.core.errors import NotFound, ValidationError
 from marketplace.extensions import csrf, db
 
@@ -47,6 +48,6 @@ def _enqueue(event_id: int) -> None:
     from marketplace.channels.pull.tasks import QUEUE, process_event
 
     try:
-        process_event.apply_async((event_id,), queue=QUEUE, retry=False)
+        enqueue(process_event, event_id, queue=QUEUE, retry=False)
     except Exception as error:  # noqa: BLE001  any broker failure: answered anyway, the event waits for the sweep
         log.warning("channel event %s stored but not enqueued (%s); the sweep will process it", event_id, error)

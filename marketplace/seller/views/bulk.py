@@ -8,6 +8,7 @@ from marketplace.bulk.export import export_catalog
 from marketplace.bulk.models import ImportJob
 from marketplace.bulk.plan import ImportRejected
 from marketplace.bulk.tasks import import_catalog as import_catalog_task
+from marketplace.core.celery import enqueue
 from marketplace.core.lookup import owned_or_404
 from marketplace.extensions import db
 from marketplace.seller.access import seller_view
@@ -56,7 +57,7 @@ def bulk_import(membership):
         db.session.commit()
         # Nothing is read between the commit and the hand-over: the request holds no transaction open while the
         # worker (or, in tests, the eager task) writes.
-        import_catalog_task.apply_async(args=[job_id], queue="default")
+        enqueue(import_catalog_task, job_id, queue="default")
         return redirect(target)
     summary = outcome
     db.session.commit()
