@@ -26,6 +26,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.scratch import scratch_postgres  # noqa: E402
@@ -206,6 +208,7 @@ def serve(url: str, instance: Path, workers: int, stripe: str) -> subprocess.Pop
     env = {**os.environ, "OPOP_CONFIG": "production", "DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40,
            "STRIPE_SECRET_KEY": "sk_test_opop_local", "STRIPE_WEBHOOK_SECRET": "whsec_bench_" + "y" * 20,
            "ALLOW_TEST_PAYMENTS": "1",
+           "CHANNEL_CREDENTIALS_KEY": Fernet.generate_key().decode(),
            "MEDIA_DIR": str(instance / "media"), "OPOP_INSTANCE_DIR": str(instance), "SESSION_COOKIE_SECURE": "0",
            "STRIPE_API_BASE": stripe, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
            "CELERY_BROKER_URL": "memory://", "CELERY_RESULT_BACKEND": "cache+memory://",

@@ -24,6 +24,7 @@ import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -97,6 +98,7 @@ def serve(url: str, instance: Path, workers: int, page_cache: bool) -> subproces
            "PAGE_CACHE_ENABLED": "1" if page_cache else "0", "SESSION_COOKIE_SECURE": "0",
            # the production profile refuses to start without live-looking payment settings; none is called here
            "STRIPE_SECRET_KEY": "sk_live_bench_unused", "STRIPE_WEBHOOK_SECRET": "whsec_bench_" + uuid.uuid4().hex,
+           "CHANNEL_CREDENTIALS_KEY": Fernet.generate_key().decode(),
            "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": f"bench-{uuid.uuid4().hex}:"}
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
