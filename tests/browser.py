@@ -3,6 +3,7 @@ running instance per thread). Without Chromium these tests skip; CI installs it 
 
 import os
 import shutil
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,11 +42,11 @@ def phone(browser):
 @contextmanager
 def screenshot_on_failure(page, name: str):
     """Keeps a full-page screenshot of the moment a browser step failed (in $E2E_ARTIFACTS, default
-    /tmp/opop-e2e), so a red CI run shows what the browser saw."""
+    opop-e2e in the system's temporary directory), so a red CI run shows what the browser saw."""
     try:
         yield
     except BaseException:
-        directory = Path(os.environ.get("E2E_ARTIFACTS", "/tmp/opop-e2e"))
+        directory = Path(os.environ.get("E2E_ARTIFACTS") or Path(tempfile.gettempdir()) / "opop-e2e")
         directory.mkdir(parents=True, exist_ok=True)
         try:
             page.screenshot(path=str(directory / f"{name}.png"), full_page=True)
