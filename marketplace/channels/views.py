@@ -5,7 +5,7 @@ re-match, retry). Another koperasi's account or listing ids answer 404."""
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from marketplace.channels import queries, services
 from marketplace.channels.adapters import platforms
 from marketplace.channels.forms import AccountRuleForm, ActionForm, BundleForm, ListingRuleForm, MatchForm
+from marketplace.core.celery import enqueue
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.extensions import db
 from marketplace.koperasi.models import Koperasi
@@ -55,8 +56,7 @@ def _require_login():
 
 
 def _enqueue(task: str, *args) -> None:
-    celery = current_app.extensions["celery"]
-    celery.tasks[task].apply_async(args=list(args), queue="channel.push")
+    enqueue(task, *args, queue="channel.push")
 
 
 def _done(error: DomainError | None, success: str) -> None:

@@ -2,11 +2,11 @@
 nothing is sent before their transaction commits, and nothing at all if it rolls back."""
 
 from celery.exceptions import Retry
-from flask import current_app
 from flask_mailman import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.core.celery import enqueue
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.mail.models import MailDelivery
@@ -30,10 +30,9 @@ def queue_mail(to: list[str] | str, subject: str, body: str) -> None:
 def enqueue_deliveries(events: list[OutboxEvent]) -> None:
     """Outbox handler: one delivery task per message, so one failing address never holds back the others. The
     task gets the message itself: it may run before the dispatcher's transaction commits."""
-    celery = current_app.extensions["celery"]
     for outbox_event in events:
         try:
-            celery.tasks[TASK].apply_async(args=[outbox_event.id, outbox_event.payload], queue="mail")
+            enqueue(TASK, outbox_event.id, outbox_event.payload, queue="mail")
         except (MailNotSent, Retry):  # only when tasks run eagerly (tests, CLI): the failure is recorded, go on
             continue
 

@@ -2,9 +2,9 @@
 below calls the gateway with no database row locked (the gateway's idempotency key makes a retried call return
 the same refund), then marks the order refunded. A failure is kept on the refund row for staff and retried."""
 
-from flask import current_app
 from sqlalchemy import select
 
+from marketplace.core.celery import enqueue
 from marketplace.core.locking import lock_rows
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
@@ -19,9 +19,8 @@ TASK = "payments.refund_order"
 
 def enqueue_refunds(events: list[OutboxEvent]) -> None:
     """Outbox handler for ``order.refund_requested``."""
-    celery = current_app.extensions["celery"]
     for outbox_event in events:
-        celery.tasks[TASK].apply_async(args=[outbox_event.payload["order_id"]])
+        enqueue(TASK, outbox_event.payload["order_id"])
 
 
 def start_refund(order_id: int) -> Refund | None:

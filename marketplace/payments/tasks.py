@@ -1,6 +1,6 @@
 from celery import shared_task
-from flask import current_app
 
+from marketplace.core.celery import enqueue
 from marketplace.extensions import db
 from marketplace.payments import refunds
 from marketplace.payments.gateway import GatewayError
@@ -35,5 +35,5 @@ def retry_refunds() -> int:
     """Periodic: every order still waiting for its money gets another attempt (a lost task, a long outage)."""
     order_ids = refunds.pending_refund_order_ids()
     for order_id in order_ids:
-        current_app.extensions["celery"].tasks[refunds.TASK].apply_async(args=[order_id])
+        enqueue(refunds.TASK, order_id)
     return len(order_ids)

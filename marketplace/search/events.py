@@ -3,10 +3,10 @@ dispatched batch. The task re-reads the products, so events only need to say whi
 
 from collections.abc import Iterable
 
-from flask import current_app
 from sqlalchemy import select
 
 from marketplace.catalog.models import Product, Variant
+from marketplace.core.celery import enqueue
 from marketplace.extensions import db
 from marketplace.outbox.models import OutboxEvent
 
@@ -35,6 +35,4 @@ def enqueue_reindex(events: list[OutboxEvent]) -> None:
     """Outbox handler: one indexing task for the whole batch (the task re-reads the products)."""
     product_ids = product_ids_from(events)
     if product_ids:
-        # This app's own Celery app: with several Flask apps in one process (tests) the default one may differ.
-        celery = current_app.extensions["celery"]
-        celery.tasks["search.index_products"].apply_async(args=[product_ids], queue="search")
+        enqueue("search.index_products", product_ids, queue="search")
