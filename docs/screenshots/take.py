@@ -113,7 +113,7 @@ STEPS: list[tuple[str | None, Callable[[Walk], None], bool]] = [
     ("phone-cart.png", cart, True),
     (None, checkout_to_payment, False),
     (None, pay_by_card, False),
-    ("phone-orders.png", buyer_orders, True),
+    ("phone-orders.png", buyer_orders, False),
     ("phone-seller-orders.png", seller_orders, True),
 ]
 
