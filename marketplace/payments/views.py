@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.core.errors import ValidationError
 from marketplace.core.throttle import limit
 from marketplace.extensions import csrf, db
-from marketplace.payments import services
+from marketplace.payments import methods, services
 from marketplace.payments.gateway import GatewayError, InvalidSignature, get_gateway
 from marketplace.payments.models import PaymentStatus
 
@@ -22,6 +22,7 @@ def _render(payment, status: int = 200):
     orders = services.orders_of(payment)
     return render_template(
         "payments/pay.html", payment=payment, orders=orders, payable=services.is_payable(payment),
+        methods=methods.offered(payment, orders), chosen=methods.get(payment.method),
         stripe_js_url=current_app.config["STRIPE_JS_URL"],
         publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
         test_cards=TEST_CARDS if current_app.config["STRIPE_SECRET_KEY"].startswith("sk_test") else (),
@@ -33,8 +34,7 @@ def _render(payment, status: int = 200):
 def pay(token: str):
     payment = services.payment_for_buyer(token, current_user.id)
     try:
-        services.ensure_intent(payment)
-        services.refresh(payment)
+        services.prepare(payment)
         db.session.commit()
     except GatewayError:
         db.session.rollback()
@@ -57,6 +57,21 @@ def submit(token: str):
     if payment.status == PaymentStatus.FAILED:  # the page itself says why (said once, not also as a flash)
         return redirect(url_for("payments.pay", token=token))
     return redirect(url_for("payments.pay", token=token, cek=1))
+
+
+@bp.post("/<token>/metode")
+@limit("CHECKOUT_LIMIT")
+@login_required
+def choose(token: str):
+    payment = services.payment_for_buyer(token, current_user.id)
+    try:
+        services.choose_method(payment, request.form.get("method", ""))
+        db.session.commit()
+    except (ValidationError, GatewayError) as error:
+        db.session.rollback()
+        flash(getattr(error, "message", None) or _("Layanan pembayaran sedang tidak bisa dihubungi. Coba lagi "
+                                                   "sebentar lagi."), "error")
+    return redirect(url_for("payments.pay", token=token))
 
 
 @bp.post("/webhook/stripe")
