@@ -2,9 +2,11 @@
 below calls the gateway with no database row locked (the gateway's idempotency key makes a retried call return
 the same refund), then marks the order refunded. A failure is kept on the refund row for staff and retried."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.core.celery import enqueue
+from marketplace.core.errors import ValidationError
 from marketplace.core.locking import lock_rows
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
@@ -68,6 +70,28 @@ def finish_refund(refund_id: int, gateway_refund_id: str) -> bool:
     return marked
 
 
+def await_manual_refund(refund_id: int, error: Exception) -> None:
+    """The money goes back by hand (see ``gateway.ManualRefund``): the refund waits for the koperasi's finance
+    staff, with the reason, and is not retried."""
+    refund = db.session.get(Refund, refund_id)
+    refund.status, refund.last_error, refund.updated_at = "manual", str(error)[:500], utcnow()
+    db.session.flush()
+
+
+def confirm_manual_refund(refund: Refund, note: str = "") -> bool:
+    """Finance staff transferred the money back themselves: the refund and the order are done. Safe twice."""
+    if refund.status not in ("manual", "succeeded"):
+        raise ValidationError(_("Pengembalian dana ini tidak menunggu transfer manual."))
+    return finish_refund(refund.id, f"manual:{note.strip()[:100]}" if note.strip() else "manual")
+
+
+def manual_refunds(koperasi_id: int) -> list[Refund]:
+    """Refunds of this koperasi's orders waiting for a manual transfer back."""
+    return list(db.session.scalars(
+        select(Refund).join(Order, Order.id == Refund.order_id)
+        .where(Order.koperasi_id == koperasi_id, Refund.status == "manual").order_by(Refund.id)))
+
+
 def fail_refund(refund_id: int, error: Exception) -> None:
     refund = db.session.get(Refund, refund_id)
     refund.status, refund.last_error, refund.updated_at = "failed", str(error)[:500], utcnow()
@@ -75,9 +99,12 @@ def fail_refund(refund_id: int, error: Exception) -> None:
 
 
 def pending_refund_order_ids(limit: int = 200) -> list[int]:
-    """Orders still waiting for their money (the periodic retry re-enqueues them)."""
+    """Orders still waiting for their money through a gateway (the periodic retry re-enqueues them); those
+    waiting for a manual transfer back are left to the koperasi's staff."""
+    manual = select(Refund.order_id).where(Refund.status == "manual")
     return list(db.session.scalars(
-        select(Order.id).where(Order.status == OrderStatus.REFUND_PENDING).order_by(Order.id).limit(limit)))
+        select(Order.id).where(Order.status == OrderStatus.REFUND_PENDING, Order.id.not_in(manual))
+        .order_by(Order.id).limit(limit)))
 
 
 def refund_of_order(order_id: int) -> Refund | None:

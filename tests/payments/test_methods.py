@@ -79,3 +79,31 @@ def test_success_needs_the_payment_s_own_amount(unpaid):
     assert unpaid.status == PaymentStatus.PENDING
     assert services.record_success(unpaid, unpaid.amount) == "paid"
     assert services.record_success(unpaid, unpaid.amount) == "already_paid"
+
+
+def test_a_method_without_an_api_refund_waits_for_finance_staff(unpaid, recorded_methods):
+    from marketplace.orders import services as orders
+    from marketplace.orders.models import OrderStatus
+    from marketplace.payments import refunds
+    from marketplace.payments.gateway import ManualRefund
+    from marketplace.payments.tasks import refund_order
+
+    def by_hand(payment, amount, key):
+        raise ManualRefund("Dana VA dikembalikan lewat transfer bank.")
+
+    methods.register(methods.Method(code="uji_manual", label="uji", group="va", gateway="edge",
+                                    template="payments/methods/card.html", unavailable=lambda p, o: None,
+                                    refund=by_hand))
+    services.choose_method(unpaid, "uji_manual")
+    services.record_success(unpaid, unpaid.amount)
+    (order,) = services.orders_of(unpaid)
+    orders.request_refund(order, "Dibatalkan koperasi")
+    assert refund_order(order.id) is False
+    refund = refunds.refund_of_order(order.id)
+    assert (refund.status, order.status) == ("manual", OrderStatus.REFUND_PENDING)
+    assert "transfer bank" in refund.last_error
+    assert order.id not in refunds.pending_refund_order_ids()  # the periodic retry leaves it to people
+    assert refunds.manual_refunds(order.koperasi_id) == [refund]
+    assert refunds.confirm_manual_refund(refund, "BCA 123") is True
+    assert (refund.status, order.status) == ("succeeded", OrderStatus.REFUNDED)
+    assert refunds.manual_refunds(order.koperasi_id) == []
