@@ -6,10 +6,12 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from marketplace.core.background import register_tasks
     from marketplace.outbox.services import subscribe
+    from marketplace.payments import card
     from marketplace.payments.cli import register_cli
     from marketplace.payments.refunds import enqueue_refunds
     from marketplace.payments.views import bp
 
+    card.register_methods()
     app.register_blueprint(bp)
     register_cli(app)
     subscribe(app, "order.refund_requested", enqueue_refunds)

@@ -21,6 +21,11 @@ class GatewayError(Exception):
         self.declined = declined
 
 
+class ManualRefund(GatewayError):
+    """The method cannot give money back through an API (a bank virtual account, a manual transfer): a person at
+    the koperasi transfers it back and confirms (``refunds.confirm_manual_refund``). Not retried."""
+
+
 class InvalidSignature(Exception):
     pass
 

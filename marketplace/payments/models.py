@@ -21,6 +21,10 @@ class Payment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     checkout_token: Mapped[str] = mapped_column(String(64), unique=True)
     gateway: Mapped[str] = mapped_column(String(16), default="stripe")
+    # What the buyer picked (payments.methods): None until then; the card form needs no pick.
+    method: Mapped[str | None] = mapped_column(String(24))
+    # What the buyer needs to finish paying with that method (VA number, QR string, expiry, bank account...).
+    details: Mapped[dict | None] = mapped_column(JSON)
     amount: Mapped[int]  # rupiah
     currency: Mapped[str] = mapped_column(String(3), default="idr")
     status: Mapped[PaymentStatus] = mapped_column(

@@ -45,6 +45,38 @@ def ensure_intent(payment: Payment) -> Payment:
     return payment
 
 
+def choose_method(payment: Payment, code: str) -> Payment:
+    """The buyer picks how to pay (or switches while still unpaid). The method left behind is stopped first (a
+    pending virtual account is cancelled at the gateway), then the new one started. Network calls happen here
+    with no row locked."""
+    from marketplace.payments import methods
+
+    if not is_payable(payment):
+        raise PaymentFailed(_("Pesanan ini tidak menunggu pembayaran."))
+    method = methods.get(code)
+    if method is None:
+        raise PaymentFailed(_("Metode pembayaran tidak valid."))
+    orders = orders_of(payment)
+    reason = method.unavailable(payment, orders)
+    if reason:
+        raise PaymentFailed(reason)
+    if payment.method == code:
+        return payment
+    previous = methods.get(payment.method)
+    if previous is not None and previous.stop is not None:
+        previous.stop(payment)
+    if payment.status == PaymentStatus.FAILED:  # a declined card is done with; a later card starts afresh
+        payment.attempt += 1
+        payment.intent_id = payment.client_secret = None
+        payment.status = PaymentStatus.PENDING
+    payment.method, payment.gateway, payment.details = code, method.gateway, None
+    payment.failure_message = None
+    if method.start is not None:
+        method.start(payment, orders)
+    db.session.flush()
+    return payment
+
+
 def pay(payment: Payment, payment_method: str) -> Payment:
     """Confirms the intent with a payment method made by Stripe.js (or a test card). A declined card is
     recorded; the orders stay unpaid and the buyer may try another card until the payment deadline."""
@@ -52,6 +84,8 @@ def pay(payment: Payment, payment_method: str) -> Payment:
         raise PaymentFailed(_("Pesanan ini tidak menunggu pembayaran."))
     if not payment_method or not payment_method.startswith(("pm_", "card_", "src_")):
         raise PaymentFailed(_("Metode pembayaran tidak valid."))
+    if payment.method != "card":
+        choose_method(payment, "card")
     if payment.intent_id and payment.status != PaymentStatus.FAILED:
         # The last attempt may have failed after we answered the buyer (the webhook can still be on its way).
         current = get_gateway().retrieve(payment.intent_id)
@@ -80,12 +114,21 @@ def pay(payment: Payment, payment_method: str) -> Payment:
 
 
 def _succeeded(payment: Payment, intent: Intent) -> str:
+    return record_success(payment, intent.amount, intent.currency, intent_id=intent.id)
+
+
+def record_success(payment: Payment, amount: int, currency: str = "idr", intent_id: str | None = None) -> str:
+    """The one way a payment becomes paid, for every method: called with what the gateway (or the koperasi, for a
+    manual transfer) confirmed. Locks the payment and its orders; repeat calls change nothing. The amount must be
+    the payment's own, in rupiah."""
     payment = _lock(payment)
     if payment.status == PaymentStatus.SUCCEEDED:
         return "already_paid"
-    if intent.amount != payment.amount or intent.currency.lower() != payment.currency:
+    if amount != payment.amount or currency.lower() != payment.currency:
         return "amount_mismatch"
-    payment.status, payment.succeeded_at, payment.intent_id = PaymentStatus.SUCCEEDED, utcnow(), intent.id
+    payment.status, payment.succeeded_at = PaymentStatus.SUCCEEDED, utcnow()
+    if intent_id:
+        payment.intent_id = intent_id
     payment.failure_message = None
     # The orders are locked too: an expiry cancelling one right now either finishes first (and the money goes
     # back) or waits and finds it paid.
@@ -116,10 +159,25 @@ def apply_intent(payment: Payment, intent: Intent) -> str:
 
 
 def refresh(payment: Payment) -> Payment:
-    """Server-side retrieve: asks the gateway for the intent's state (the webhook may be late)."""
-    if payment.intent_id and payment.status != PaymentStatus.SUCCEEDED:
+    """Server-side status check: asks the payment's gateway for its state (the notification may be late)."""
+    from marketplace.payments import methods
+
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return payment
+    method = methods.get(payment.method)
+    if method is not None and method.refresh is not None:
+        method.refresh(payment)
+    elif payment.intent_id and payment.gateway == "stripe":
         apply_intent(payment, get_gateway().retrieve(payment.intent_id))
     return payment
+
+
+def prepare(payment: Payment) -> Payment:
+    """What the payment page needs before rendering: a card intent while the card form is shown (no method picked
+    yet, or the card), then the latest state from the gateway."""
+    if payment.method in (None, "card"):
+        ensure_intent(payment)
+    return refresh(payment)
 
 
 def _payment_for_intent(intent: Intent) -> Payment | None:

@@ -3,7 +3,7 @@ from celery import shared_task
 from marketplace.core.celery import enqueue
 from marketplace.extensions import db
 from marketplace.payments import refunds
-from marketplace.payments.gateway import GatewayError
+from marketplace.payments.gateway import GatewayError, ManualRefund
 
 
 class RefundNotDone(Exception):
@@ -20,6 +20,11 @@ def refund_order(order_id: int) -> bool:
         return False
     try:
         gateway_refund_id = refunds.call_gateway(refund)
+    except ManualRefund as error:
+        db.session.rollback()
+        refunds.await_manual_refund(refund.id, error)
+        db.session.commit()
+        return False
     except GatewayError as error:
         db.session.rollback()
         refunds.fail_refund(refund.id, error)

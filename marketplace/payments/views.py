@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.core.errors import ValidationError
 from marketplace.core.throttle import limit
 from marketplace.extensions import csrf, db
-from marketplace.payments import services
+from marketplace.payments import methods, services
 from marketplace.payments.gateway import GatewayError, InvalidSignature, get_gateway
 from marketplace.payments.models import PaymentStatus
 
@@ -22,6 +22,7 @@ def _render(payment, status: int = 200):
     orders = services.orders_of(payment)
     return render_template(
         "payments/pay.html", payment=payment, orders=orders, payable=services.is_payable(payment),
+        methods=methods.offered(payment, orders), chosen=methods.get(payment.method),
         stripe_js_url=current_app.config["STRIPE_JS_URL"],
         publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
         test_cards=TEST_CARDS if current_app.config["STRIPE_SECRET_KEY"].startswith("sk_test") else (),
@@ -33,8 +34,7 @@ def _render(payment, status: int = 200):
 def pay(token: str):
     payment = services.payment_for_buyer(token, current_user.id)
     try:
-        services.ensure_intent(payment)
-        services.refresh(payment)
+        services.prepare(payment)
         db.session.commit()
     except GatewayError:
         db.session.rollback()
@@ -42,21 +42,38 @@ def pay(token: str):
     return _render(payment)
 
 
+def buyer_action(token: str, action, failed_message: str):
+    """Runs ``action(payment)`` on the signed-in buyer's payment and commits; on a refusal or an unreachable
+    gateway, rolls back and flashes why. Returns the payment, or None when nothing was done."""
+    payment = services.payment_for_buyer(token, current_user.id)
+    try:
+        action(payment)
+        db.session.commit()
+    except (ValidationError, GatewayError) as error:
+        db.session.rollback()
+        flash(getattr(error, "message", None) or failed_message, "error")
+        return None
+    return payment
+
+
 @bp.post("/<token>/bayar")
 @limit("CHECKOUT_LIMIT")
 @login_required
 def submit(token: str):
-    payment = services.payment_for_buyer(token, current_user.id)
-    try:
-        services.pay(payment, request.form.get("payment_method", ""))
-        db.session.commit()
-    except (ValidationError, GatewayError) as error:
-        db.session.rollback()
-        flash(getattr(error, "message", None) or _("Pembayaran gagal diproses."), "error")
-        return redirect(url_for("payments.pay", token=token))
-    if payment.status == PaymentStatus.FAILED:  # the page itself says why (said once, not also as a flash)
+    payment = buyer_action(token, lambda p: services.pay(p, request.form.get("payment_method", "")),
+                           _("Pembayaran gagal diproses."))
+    if payment is None or payment.status == PaymentStatus.FAILED:  # a decline is said once, by the page itself
         return redirect(url_for("payments.pay", token=token))
     return redirect(url_for("payments.pay", token=token, cek=1))
+
+
+@bp.post("/<token>/metode")
+@limit("CHECKOUT_LIMIT")
+@login_required
+def choose(token: str):
+    buyer_action(token, lambda p: services.choose_method(p, request.form.get("method", "")),
+                 _("Layanan pembayaran sedang tidak bisa dihubungi. Coba lagi sebentar lagi."))
+    return redirect(url_for("payments.pay", token=token))
 
 
 @bp.post("/webhook/stripe")
