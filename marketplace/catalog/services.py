@@ -60,6 +60,27 @@ def create_category(name: str, parent: Category | None = None, name_en: str = ""
     return category
 
 
+CATEGORY_NAME_MAX = 120
+
+
+def rename_category(category_id: int, name: str, name_en: str) -> Category:
+    """The OPOP team names the shared categories, in Indonesian and optionally in English (English pages show the
+    Indonesian name where there is none). The slug stays, so links and bulk files that name it keep working; the
+    flush bumps the shared catalogue version, so cached pages show the new name at once."""
+    category = db.session.get(Category, category_id)
+    if category is None:
+        raise NotFound(_("Kategori tidak ditemukan."))
+    name, name_en = " ".join((name or "").split()), " ".join((name_en or "").split())
+    if not name:
+        raise ValidationError(_("Nama kategori wajib diisi."), field="name")
+    for field, value in (("name", name), ("name_en", name_en)):
+        if len(value) > CATEGORY_NAME_MAX:
+            raise ValidationError(_("Nama kategori maksimal %(n)s karakter.", n=CATEGORY_NAME_MAX), field=field)
+    category.name, category.name_en = name, name_en
+    db.session.flush()
+    return category
+
+
 def create_product(
     koperasi: Koperasi,
     name: str,
