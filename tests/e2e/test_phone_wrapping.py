@@ -6,12 +6,14 @@ from datetime import date
 
 import pytest
 
+from marketplace.accounts.models import User
 from marketplace.catalog import services as catalog
 from marketplace.catalog.models import CertificationKind, ProductStatus
 from marketplace.extensions import db
 from marketplace.inventory.services import set_stock
 from tests.browser import screenshot_on_failure
-from tests.factories import verified_koperasi
+from tests.factories import PASSWORD, verified_koperasi
+from tests.seller_fixtures import make_paid_order
 from tests.stock_fixtures import warehouse_of
 
 # Every "Rp 122.000" or "25-05-2030" inside the elements: the ones whose characters sit on more than one line.
@@ -45,7 +47,7 @@ BROKEN = r"""([selector, pattern]) => {
 @pytest.fixture(scope="module")
 def honey(live_app):
     with live_app.app_context():
-        koperasi = verified_koperasi("Koppontren Madu Lebah", "kab-jember", "9100000000391",
+        koperasi = verified_koperasi("Koppontren Madu Lebah Al-Hikmah", "kab-jember", "9100000000391",
                                      legal_entity_number="AHU-0391")
         slugs = []
         for n, name in enumerate(["Madu Randu Jember Ulum", "Keripik Pisang Manis Jember Ulum",
@@ -56,8 +58,14 @@ def honey(live_app):
             catalog.set_certification(product, CertificationKind.BPOM, "MD 366977728548", date(2030, 5, 25))
             catalog.set_certification(product, CertificationKind.HALAL, "ID94249406252025", date(2030, 6, 9))
             slugs.append(product.slug)
+        buyer = User(email="pembeli.lipat@uji.opop.id", name="Pembeli Lipat")
+        buyer.set_password(PASSWORD)
+        db.session.add(buyer)
+        db.session.flush()
+        order = make_paid_order(product.variants[0], 1, number="OPLIPAT0001")
+        order.user_id = buyer.id
         db.session.commit()
-        return {"koperasi": koperasi.slug, "product": slugs[0]}
+        return {"koperasi": koperasi.slug, "product": slugs[0], "buyer": buyer.email}
 
 
 def test_amounts_and_dates_stay_whole_on_a_phone(live_server, honey, phone):
@@ -69,3 +77,17 @@ def test_amounts_and_dates_stay_whole_on_a_phone(live_server, honey, phone):
         assert phone.evaluate(BROKEN, [".price, .related .price, .grid .price", r"Rp [0-9.]+"]) == []
         assert phone.locator(".certs li").count() == 2
         assert phone.evaluate(BROKEN, [".certs", r"[0-9]{2}-[0-9]{2}-[0-9]{4}"]) == []
+
+
+def test_an_order_date_stays_whole_in_the_buyers_order_list(live_server, honey, phone):
+    """"Koppontren … · 1 Des 2026 22:24" then "WIB" alone on the next line: the date and its zone are one piece."""
+    with screenshot_on_failure(phone, "phone-order-date"):
+        phone.goto(f"{live_server}/masuk")
+        phone.fill("input[name=email]", honey["buyer"])
+        phone.fill("input[name=password]", PASSWORD)
+        with phone.expect_navigation():
+            phone.click("main form button:has-text('Masuk')")
+        phone.set_viewport_size({"width": 320, "height": 700})  # the narrowest phones still sold
+        phone.goto(f"{live_server}/pesanan")
+        assert "OPLIPAT0001" in phone.inner_text("main")
+        assert phone.evaluate(BROKEN, [".order-card .muted", r"[0-9]{1,2} \S+ [0-9]{4} [0-9:]+ \S+"]) == []
