@@ -104,3 +104,16 @@ def test_the_page_cache_keeps_one_body_per_language(client, shelf):
     indonesian, cached = _visit(client, path)
     assert "Beranda › Makanan Olahan › Kopi Bubuk" in indonesian and "Processed Food" not in indonesian and cached
     assert "Choose a variant" not in indonesian
+
+
+def test_a_revalidation_never_hands_one_language_the_others_page(client, shelf):
+    """A browser keeps the ETag of the page it saw; after switching language the same If-None-Match must not
+    be answered 304 (which would keep showing the old language's page)."""
+    path = f"/produk/{shelf['product'].slug}"
+    indonesian = client.get(path)
+    etag = indonesian.headers["ETag"]
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    client.get("/bahasa/en")
+    english = client.get(path, headers={"If-None-Match": etag})
+    assert english.status_code == 200 and "Ground Coffee" in english.get_data(as_text=True)
+    assert english.headers["ETag"] != etag and "Cookie" in english.headers.get("Vary", "")
