@@ -8,7 +8,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
-from marketplace.catalog.changes import product_changed
+from marketplace.catalog.changes import product_changed, products_changed
 from marketplace.catalog.models import (
     Category,
     Certification,
@@ -66,7 +66,8 @@ CATEGORY_NAME_MAX = 120
 def rename_category(category_id: int, name: str, name_en: str) -> Category:
     """The OPOP team names the shared categories, in Indonesian and optionally in English (English pages show the
     Indonesian name where there is none). The slug stays, so links and bulk files that name it keep working; the
-    flush bumps the shared catalogue version, so cached pages show the new name at once."""
+    flush bumps the shared catalogue version, so cached pages show the new name at once, and the products named
+    under it are re-indexed (search finds them by the new names)."""
     category = db.session.get(Category, category_id)
     if category is None:
         raise NotFound(_("Kategori tidak ditemukan."))
@@ -76,8 +77,13 @@ def rename_category(category_id: int, name: str, name_en: str) -> Category:
     for field, value in (("name", name), ("name_en", name_en)):
         if len(value) > CATEGORY_NAME_MAX:
             raise ValidationError(_("Nama kategori maksimal %(n)s karakter.", n=CATEGORY_NAME_MAX), field=field)
+    if (category.name, category.name_en) == (name, name_en):
+        return category
     category.name, category.name_en = name, name_en
     db.session.flush()
+    # Search documents carry the names of a product's category and its parent: re-index those products.
+    products_changed(db.session.scalars(select(Product.id).where(Product.category_id.in_(
+        [category.id] + [child.id for child in category.children]))).all())
     return category
 
 

@@ -43,3 +43,20 @@ def test_a_category_needs_an_indonesian_name(client, db, login, make_user):
     db.session.refresh(category)
     assert (category.name, category.name_en) == ("Anyaman Bambu", "Bamboo Weaving")
     assert client.post("/opop/kategori/999999", data={"name": "X"}).status_code == 302
+
+
+def test_search_finds_products_by_the_new_english_name(client, db, search_dir, login, make_user, make_product):
+    from marketplace.outbox.services import dispatch_pending
+
+    food = catalog.create_category("Makanan Olahan")
+    coffee = catalog.create_category("Kopi Bubuk", parent=food)
+    db.session.commit()
+    make_product(name="Tubruk Jember Asli", category=coffee)
+    dispatch_pending()
+    db.session.commit()
+    assert "Tubruk Jember Asli" not in visible_text(client.get("/cari?q=beverage"))
+    login(make_user(is_opop_admin=True))
+    client.post(f"/opop/kategori/{food.id}", data={"name": "Makanan Olahan", "name_en": "Beverage Corner"})
+    dispatch_pending()  # the outbox re-indexes the products under the renamed category (eager Celery in tests)
+    db.session.commit()
+    assert "Tubruk Jember Asli" in visible_text(client.get("/cari?q=beverage"))
