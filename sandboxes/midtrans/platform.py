@@ -86,6 +86,11 @@ class Midtrans:
             code, message = status or 400, error.message
         return jsonify(status_code=str(code), status_message=message, id=request_id()), code
 
+    def index_page(self):
+        from sandboxes.midtrans.simulator import index
+
+        return index()
+
     def register(self, app) -> None:
         from sandboxes.midtrans import transactions
         from sandboxes.midtrans.api import bp as api

@@ -41,6 +41,19 @@ untuk order <code>{{ result.row.order_id }}</code> — status <code>{{ result.ro
 </body></html>"""
 
 
+INDEX = """<!doctype html><html lang="id"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Midtrans sandbox</title>
+<style>body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}h1{color:#0c2b5e}table{border-collapse:collapse}
+td,th{border-bottom:1px solid #ddd;padding:.3rem .7rem;text-align:left}td.n{text-align:right}.note{color:#777}</style>
+</head><body><p class="note">Midtrans sandbox — a stand-in for the payment gateway, read-only.
+The buyer's bank app: <a href="/simulator">/simulator</a>.</p><h1>Transaksi terakhir (recent transactions)</h1>
+<table><tr><th>Order</th><th>Jenis</th><th>Nomor</th><th>Jumlah</th><th>Status</th><th>Dibuat (WIB)</th></tr>
+{% for row in rows %}<tr><td><code>{{ row.order_id }}</code></td><td>{{ row.payment_type }} {{ row.bank or "" }}</td>
+<td>{{ row.va_number or "QR" }}</td><td class="n">{{ rupiah(row.gross_amount) }}</td><td>{{ row.status }}</td>
+<td>{{ wib(row.created_at) }}</td></tr>{% else %}<tr><td colspan="6">Belum ada transaksi.</td></tr>{% endfor %}
+</table></body></html>"""
+
+
 def _sb():
     return current_app.extensions["sandbox"]
 
@@ -122,3 +135,8 @@ def simulator_pay():
     except BadInput as refused:
         return _page({"ok": False, "message": refused.message}, refused.status)
     return _page({"ok": True, "row": row})
+
+
+def index():
+    rows = _sb().store.all("SELECT * FROM mt_transactions ORDER BY id DESC LIMIT 50")
+    return render_template_string(INDEX, rows=rows, rupiah=_rupiah, wib=transactions.wib)

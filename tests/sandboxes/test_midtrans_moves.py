@@ -176,3 +176,10 @@ def test_injected_timeout_hangs_then_answers_504(midtrans_sandbox):
     response = midtrans_sandbox.api("GET", "/v2/opop-m-18/status")
     assert response.status_code == 504 and response.json()["status_code"] == "504"
     assert time.monotonic() - started >= 0.45
+
+
+def test_the_front_page_lists_recent_transactions(midtrans_sandbox):
+    midtrans_sandbox.charge("opop-m-19", 61000)
+    page = requests.get(f"{midtrans_sandbox.base_url}/", timeout=10)
+    assert page.status_code == 200 and "opop-m-19" in page.text and "Rp 61.000" in page.text
+    assert 'href="/simulator"' in page.text
