@@ -18,6 +18,8 @@ BANKS = ("bca", "bni", "bri", "cimb")
 ACQUIRERS = ("gopay", "airpay shopee")
 UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 DEFAULT_EXPIRY = 24 * 3600
+MAX_EXPIRY = 366 * 86400
+MAX_AMOUNT = 10**12 - 1  # far above any method's limit; keeps the numbers inside SQLite's integers
 MAX_URLS = 3
 
 
@@ -84,8 +86,9 @@ def _expiry(data: dict, errors: list[str]) -> int:
         return DEFAULT_EXPIRY
     duration = _whole(custom.get("expiry_duration")) if isinstance(custom, dict) else None
     unit = custom.get("unit") if isinstance(custom, dict) else None
-    if duration is None or duration < 1 or unit not in UNITS:
-        errors.append("custom_expiry needs a whole expiry_duration >= 1 and a unit of second, minute, hour or day")
+    if duration is None or duration < 1 or unit not in UNITS or duration * UNITS[unit] > MAX_EXPIRY:
+        errors.append("custom_expiry needs a whole expiry_duration >= 1 and a unit of second, minute, hour or day, "
+                      "at most 366 days in all")
         return DEFAULT_EXPIRY
     return duration * UNITS[unit]
 
@@ -138,8 +141,8 @@ def checked_charge(data) -> dict:
     order_id, gross = details.get("order_id"), _whole(details.get("gross_amount"))
     if not isinstance(order_id, str) or not ORDER_ID.fullmatch(order_id):
         errors.append("transaction_details.order_id is required: at most 50 of A-Z a-z 0-9 - _ . ~")
-    if gross is None or gross < 1:
-        errors.append("transaction_details.gross_amount must be a whole number of rupiah, at least 1")
+    if gross is None or not 1 <= gross <= MAX_AMOUNT:
+        errors.append(f"transaction_details.gross_amount must be a whole number of rupiah from 1 to {MAX_AMOUNT}")
         gross = None
     payment_type = data.get("payment_type")
     bank, acquirer = _method(data, payment_type, errors)
@@ -190,7 +193,7 @@ def refund(key):
     elif not isinstance(refund_key, str) or not ORDER_ID.fullmatch(refund_key):
         errors.append("refund_key must be at most 50 of A-Z a-z 0-9 - _ . ~")
     amount = data.get("amount")
-    if amount is not None and (_whole(amount) is None or _whole(amount) < 1):
+    if amount is not None and (_whole(amount) is None or not 1 <= _whole(amount) <= MAX_AMOUNT):
         errors.append("amount must be a whole number of rupiah, at least 1")
     reason = data.get("reason")
     if reason is not None and (not isinstance(reason, str) or len(reason) > 255):

@@ -31,8 +31,14 @@ def test_calls_without_the_server_key_are_refused(midtrans_sandbox, key):
     ({"transaction_details": {"order_id": "opop-1", "gross_amount": 44000.5}}, "gross_amount"),
     ({"transaction_details": {"order_id": "opop-1", "gross_amount": "44000"}}, "gross_amount"),
     ({"transaction_details": {"order_id": "opop-1", "gross_amount": 0}}, "gross_amount"),
+    ({"transaction_details": {"order_id": "opop-1", "gross_amount": 10**30}}, "gross_amount"),
+    ({"transaction_details": {"order_id": "opop-1", "gross_amount": True}}, "gross_amount"),
+    ({"transaction_details": "opop-1"}, "transaction_details"),
+    ({"bank_transfer": ["bca"]}, "bank_transfer.bank"),
+    ({"item_details": [["Kopi", 44000, 1]]}, "item_details[0]"),
     ({"item_details": [{"id": "K", "price": 20000, "quantity": 2, "name": "Kopi"}]}, "item_details"),
     ({"custom_expiry": {"expiry_duration": 30, "unit": "week"}}, "custom_expiry"),
+    ({"custom_expiry": {"expiry_duration": 10**15, "unit": "day"}}, "custom_expiry"),
     ({"payment_type": "echannel", "echannel": {"bill_info1": "Bayar"}}, "echannel"),
 ])
 def test_invalid_charges_are_refused_with_validation_messages(midtrans_sandbox, change, words):
@@ -41,6 +47,13 @@ def test_invalid_charges_are_refused_with_validation_messages(midtrans_sandbox, 
     body = response.json()
     assert body["status_code"] == "400"
     assert any(words in message for message in body["validation_messages"]), body
+
+
+def test_wrong_method_and_unknown_path_answer_in_midtrans_shape(midtrans_sandbox):
+    wrong = midtrans_sandbox.api("GET", "/v2/charge")
+    assert wrong.status_code == 405 and wrong.json()["status_code"] == "405"
+    missing = midtrans_sandbox.api("GET", "/v2/opop-1/nothing")
+    assert missing.status_code == 404 and missing.json()["status_code"] == "404"
 
 
 def test_a_body_that_is_not_json_is_refused(midtrans_sandbox):
