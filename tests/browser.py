@@ -53,3 +53,15 @@ def screenshot_on_failure(page, name: str):
         except Exception:  # the page may be gone; the original failure matters more
             pass
         raise
+
+
+def log_in(page, base: str, email: str, password: str | None = None) -> None:
+    """Signs in through the login form, as a person would, and fails the test if the login page comes back."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{base}/masuk")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password or PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button:has-text('Masuk')")
+    assert "/masuk" not in page.url, "login failed"
