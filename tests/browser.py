@@ -65,3 +65,27 @@ def log_in(page, base: str, email: str, password: str | None = None) -> None:
     with page.expect_navigation():
         page.click("main form button:has-text('Masuk')")
     assert "/masuk" not in page.url, "login failed"
+
+
+_BROKEN_WORDS_JS = """(selector) => {
+  const broken = [];
+  for (const cell of document.querySelectorAll(selector)) {
+    const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+      for (const word of node.data.matchAll(/[^\\s-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def broken_words(page, selector: str) -> list[str]:
+    """Words inside ``selector`` that the browser split across two lines (body's overflow-wrap: anywhere does
+    that to narrow table columns on a phone: "penco/cokan")."""
+    return page.evaluate(_BROKEN_WORDS_JS, selector)

@@ -22,7 +22,7 @@ from marketplace.demo.sandboxes import demo_shop_payload
 from marketplace.extensions import db
 from marketplace.inventory.queries import available_by_variant
 from marketplace.inventory.services import create_warehouse, set_stock
-from tests.browser import log_in, screenshot_on_failure
+from tests.browser import broken_words, log_in, screenshot_on_failure
 
 _n = itertools.count(1)
 SHOP_ID = 600077  # not the demo shop: the partner sync walk links that one to its own koperasi
@@ -149,6 +149,14 @@ def test_a_csv_import_reaches_the_shopee_sandbox_and_the_sync_log(live_app, live
         cells = [c.strip() for c in newest.locator("td").all_inner_texts()]
         assert "kirim" in cells and "15" in cells and "berhasil" in cells, cells
         assert _fits(page), "the sync log scrolls sideways on a 390-px phone"
+        assert broken_words(page, "table.sync-log td") == []
+        log_path = page.url.split(base, 1)[1]
+        page.goto(f"{base}/bahasa/en?next={log_path}")  # the same page for an English-reading member
+        assert page.locator("h1").inner_text().startswith("Sync log")
+        cells = [c.strip() for c in page.locator("table.sync-log tbody tr", has_text=sku).first
+                 .locator("td").all_inner_texts()]
+        assert "push" in cells and "15" in cells and "done" in cells, cells
+        page.goto(f"{base}/bahasa/id?next={log_path}")
 
     assert _sandbox_stock(shopee_sandbox) == {sku: 15, other: 4}
     assert len(shopee_sandbox.requests_log(path="/api/v2/product/update_stock")["requests"]) == pushes_before + 1
