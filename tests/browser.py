@@ -39,15 +39,29 @@ def phone(browser):
     context.close()
 
 
+def artifacts_dir() -> Path:
+    """Where failure screenshots go: $E2E_ARTIFACTS, default opop-e2e in the system's temporary directory."""
+    directory = Path(os.environ.get("E2E_ARTIFACTS") or Path(tempfile.gettempdir()) / "opop-e2e")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test item, so a fixture's teardown knows whether the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
 @contextmanager
 def screenshot_on_failure(page, name: str):
-    """Keeps a full-page screenshot of the moment a browser step failed (in $E2E_ARTIFACTS, default
-    opop-e2e in the system's temporary directory), so a red CI run shows what the browser saw."""
+    """Keeps a full-page screenshot of the moment a browser step failed (in `artifacts_dir()`), so a red CI run
+    shows what the browser saw."""
     try:
         yield
     except BaseException:
-        directory = Path(os.environ.get("E2E_ARTIFACTS") or Path(tempfile.gettempdir()) / "opop-e2e")
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = artifacts_dir()
         try:
             page.screenshot(path=str(directory / f"{name}.png"), full_page=True)
         except Exception:  # the page may be gone; the original failure matters more
