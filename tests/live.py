@@ -6,6 +6,7 @@ localstripe as a subprocess with its signed webhooks pointed at the server, and 
 browser session for one test: pages for each person (phone or desktop), signed in through the login form, with
 a screenshot of every open page saved when the test fails (tests/browser.py)."""
 
+import re
 import secrets
 import socket
 import subprocess
@@ -133,7 +134,7 @@ class Journey:
         log_in(page, self.base, email)
 
     def screenshots(self, name: str) -> None:
-        directory = artifacts_dir()
+        directory, name = artifacts_dir(), re.sub(r"[^\w.-]+", "_", name)
         for n, page in enumerate(self.pages, 1):
             try:
                 page.screenshot(path=str(directory / f"{name}-{n}.png"), full_page=True)

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from marketplace.channels import queries, services
-from marketplace.channels.adapters import adapter_settings, platforms
+from marketplace.channels.adapters import adapter_for, platforms
 from marketplace.channels.forms import AccountRuleForm, ActionForm, BundleForm, ListingRuleForm, MatchForm
 from marketplace.core.celery import enqueue
 from marketplace.core.errors import DomainError, NotFound
@@ -74,7 +74,9 @@ def _done(error: DomainError | None, success: str) -> None:
 def _with_connect_buttons(html: str):
     """A page with a (re)connect button: its POST is answered with a redirect to the partner's authorise page,
     which the browser follows only if the page's CSP form-action names that site."""
-    return allow_form_targets(make_response(html), [adapter_settings(p).base_url for p in platforms()])
+    pages = [adapter_for(p).authorise_url(url_for("channels.callback", platform=p, _external=True), "")
+             for p in platforms()]
+    return allow_form_targets(make_response(html), pages)
 
 
 @bp.get("/seller/<slug>/kanal/")
@@ -146,9 +148,9 @@ def account(membership, account_id: int):
     form = AccountRuleForm(formdata=None, obj=found)
     form.share_kind.data = str(found.share_kind)
     return _with_connect_buttons(render_template(
-        "channels/account.html", account=found, form=form, action=ActionForm(), listings=queries.listings(found.id,
-        state), state=state, counts=queries.listing_counts(found.id), reports=queries.latest_reports(found.id),
-        platform_label=services.platform_label))
+        "channels/account.html", account=found, form=form, action=ActionForm(),
+        listings=queries.listings(found.id, state), state=state, counts=queries.listing_counts(found.id),
+        reports=queries.latest_reports(found.id), platform_label=services.platform_label))
 
 
 @bp.get("/seller/<slug>/kanal/<int:account_id>/log")

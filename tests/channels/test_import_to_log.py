@@ -74,3 +74,16 @@ def test_an_import_that_changes_linked_stock_links_to_the_shops_sync_log(client,
     english = client.get(f"/seller/{slug}/kanal/{account_id}/log?lang=en")
     assert "Sync log" in english.text and "push" in english.text
 
+
+
+def test_a_large_import_run_by_the_worker_links_the_shops_sync_log_when_done(app, client, make_linked, monkeypatch):
+    linked = make_linked("shopee", stock=(20, 10, 7))
+    slug, account_id = linked.koperasi.slug, linked.account.id
+    sign_in(client, linked.owner)
+    monkeypatch.setitem(app.config, "SELLER_IMPORT_SYNC_MAX_ROWS", 1)  # any file of two rows becomes a job
+    header = client.get(f"/seller/{slug}/ekspor.csv").get_data(as_text=True).lstrip("\ufeff").split("\r\n")[0]
+    stock_column = next(c for c in header.split(",") if c.startswith("stok_"))
+    started, _ = _import(client, slug, {"KOPI-250": {stock_column: "12"}})
+    assert started.status_code == 302 and "/impor/" in started.location
+    page = client.get(started.location)  # the eager task has run the job
+    assert "Selesai" in page.text and f'href="/seller/{slug}/kanal/{account_id}/log"' in page.text
