@@ -3,6 +3,7 @@ the merchant cancels or expires, the clock expires it, QRIS/GoPay money is refun
 money is not; and the injected 5xx and timeout faults."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -29,6 +30,19 @@ def test_the_buyer_pays_by_va_number_transaction_id_or_order_id(midtrans_sandbox
     assert status["settlement_time"] >= status["transaction_time"]
     again = midtrans_sandbox.control("POST", "/pay", {how: key})
     assert again.status_code == 409  # paid once only
+
+
+def test_a_va_paid_from_several_places_at_once_is_paid_once(midtrans_sandbox, push_receiver):
+    number = midtrans_sandbox.charge("opop-m-20", headers={"X-Override-Notification": push_receiver.url})[
+        "va_numbers"][0]["va_number"]
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _: midtrans_sandbox.control("POST", "/pay", {"va_number": number}),
+                                range(6)))
+    assert sorted(a.status_code for a in answers) == [200, 409, 409, 409, 409, 409]
+    notes = push_receiver.wait_for(2)
+    assert [n["json"]["transaction_status"] for n in notes] == ["pending", "settlement"]
+    pushes = midtrans_sandbox.ctl("GET", "/pushes")["pushes"]
+    assert [p["body"]["transaction_status"] for p in pushes] == ["pending", "settlement"]
 
 
 def test_a_mandiri_bill_key_and_a_permata_va_are_payable(midtrans_sandbox):
