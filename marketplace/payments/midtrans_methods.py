@@ -94,11 +94,12 @@ def _details(channel: Channel, charge: GatewayCharge, raw: dict) -> dict:
 
 
 def _charge_body(channel: Channel, order_ref: str, payment: Payment, orders: list[Order], seconds: int) -> dict:
+    first = orders[0] if orders else None
     body = {"payment_type": channel.payment_type,
             "transaction_details": {"order_id": order_ref, "gross_amount": payment.amount},
             "custom_expiry": {"expiry_duration": seconds, "unit": "second"},
-            "customer_details": {"email": orders[0].email if orders else "",
-                                 "first_name": str((orders[0].address or {}).get("name", ""))[:50] if orders else ""}}
+            "customer_details": {"email": first.email if first else "",
+                                 "first_name": str((first.address or {}).get("recipient", ""))[:50] if first else ""}}
     if channel.payment_type == "bank_transfer":
         body["bank_transfer"] = {"bank": channel.bank}
     elif channel.payment_type == "echannel":
