@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 import requests
 from flask import current_app
-from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
 
 from marketplace.payments.gateway import GatewayError
 
@@ -95,7 +95,7 @@ class MidtransClient:
 
     def _request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None) -> dict:
         @retry(retry=retry_if_exception(lambda e: isinstance(e, _Transient)), stop=stop_after_attempt(self.attempts),
-               wait=wait_exponential_jitter(initial=0.2, max=2), reraise=True)
+               wait=wait_exponential(multiplier=0.2, max=2) + wait_random(0, 0.2), reraise=True)
         def attempt() -> dict:
             try:
                 response = self.http.request(method, f"{self.base_url}{path}", json=body, headers=headers,

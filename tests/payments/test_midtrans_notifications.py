@@ -8,59 +8,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.catalog import services as catalog
-from marketplace.catalog.models import ProductStatus
 from marketplace.core.timeutil import utcnow
 from marketplace.inventory.queries import available_by_variant
-from marketplace.inventory.services import set_stock
 from marketplace.orders.models import OrderStatus
 from marketplace.outbox.models import OutboxEvent
 from marketplace.payments import midtrans, midtrans_events
 from marketplace.payments.gateway import InvalidSignature
-from marketplace.payments.models import GatewayCharge, Payment, PaymentEvent, PaymentStatus
-from tests.factories import verified_koperasi
-from tests.seller_fixtures import make_paid_order
-from tests.stock_fixtures import warehouse_of
+from marketplace.payments.models import PaymentEvent, PaymentStatus
+from tests.payments import midtrans_fixtures
+from tests.payments.midtrans_fixtures import KEY, note
 
-KEY = "SB-Mid-server-test"
-
-
-@pytest.fixture
-def cart(app, db, monkeypatch):
-    monkeypatch.setitem(app.config, "MIDTRANS_SERVER_KEY", KEY)
-    koperasi = verified_koperasi("Kopontren Notifikasi", "kab-kediri", "9100000005071")
-    product = catalog.create_product(koperasi, "Kopi Notifikasi", status=ProductStatus.PUBLISHED)
-    variant = catalog.add_variant(product, "KOPI-NTF-1", 45000, 250)
-    set_stock(variant, warehouse_of(koperasi), 5)
-    order = make_paid_order(variant, 2, paid=False)
-    order.payment_due_at = utcnow() + timedelta(minutes=30)
-    payment = Payment(checkout_token=order.checkout_token, amount=order.total, gateway="midtrans", method="va_bca")
-    db.session.add(payment)
-    db.session.flush()
-    order.payment_id = payment.id
-    charges = [_charge(db, payment, "va_bca", "a"), _charge(db, payment, "qris", "b")]
-    payment.details = {"charge": charges[1].order_ref}  # the buyer switched VA → QRIS
-    payment.method = "qris"
-    db.session.flush()
-    return {"payment": payment, "order": order, "variant": variant, "va": charges[0], "qris": charges[1]}
-
-
-def _charge(db, payment, method, suffix):
-    charge = GatewayCharge(payment_id=payment.id, order_ref=f"opop-{payment.id}-{suffix}",
-                           transaction_id=f"tx-{payment.id}-{suffix}", method=method, amount=payment.amount,
-                           status="pending", expires_at=utcnow() + timedelta(minutes=30))
-    db.session.add(charge)
-    db.session.flush()
-    return charge
-
-
-def _note(charge, status, amount=None, key=KEY, status_code=None):
-    gross = f"{amount if amount is not None else charge.amount}.00"
-    code = status_code or {"settlement": "200", "pending": "201", "expire": "407", "cancel": "200"}[status]
-    body = {"order_id": charge.order_ref, "transaction_id": charge.transaction_id, "transaction_status": status,
-            "status_code": code, "gross_amount": gross, "payment_type": "qris", "fraud_status": "accept"}
-    body["signature_key"] = midtrans.signature(charge.order_ref, code, gross, key)
-    return body
+cart = midtrans_fixtures.cart  # the fixture, shared with the other Midtrans tests
 
 
 def _events():
@@ -71,38 +29,38 @@ def _events():
 
 def test_settlement_pays_once_and_a_replay_changes_nothing(cart, db):
     payment, order = cart["payment"], cart["order"]
-    assert midtrans_events.handle_notification(_note(cart["qris"], "settlement")) == "paid"
+    assert midtrans_events.handle_notification(note(cart["qris"], "settlement")) == "paid"
     assert (payment.status, order.status, cart["qris"].outcome) == (PaymentStatus.SUCCEEDED, OrderStatus.PACKING,
                                                                     "paid")
     before = _events()
-    assert midtrans_events.handle_notification(_note(cart["qris"], "settlement")) == "duplicate"
+    assert midtrans_events.handle_notification(note(cart["qris"], "settlement")) == "duplicate"
     assert _events() == before and len(order.history) == 2
     assert available_by_variant([cart["variant"].id])[cart["variant"].id] == 3  # stock stays allocated
 
 
 @pytest.mark.parametrize("forge", ["wrong_key", "edited_amount", "missing"])
 def test_a_forged_notification_is_refused_and_changes_nothing(cart, db, forge):
-    note = _note(cart["qris"], "settlement", key="SB-Mid-server-guess" if forge == "wrong_key" else KEY)
+    body = note(cart["qris"], "settlement", key="SB-Mid-server-guess" if forge == "wrong_key" else KEY)
     if forge == "edited_amount":
-        note["gross_amount"] = "1.00"
+        body["gross_amount"] = "1.00"
     if forge == "missing":
-        del note["signature_key"]
+        del body["signature_key"]
     with pytest.raises(InvalidSignature):
-        midtrans_events.handle_notification(note)
+        midtrans_events.handle_notification(body)
     assert (cart["payment"].status, cart["order"].status, _events()) == (PaymentStatus.PENDING, OrderStatus.UNPAID, 0)
 
 
 def test_a_signed_settlement_for_another_amount_pays_nothing(cart, db):
     with pytest.raises(midtrans_events.AmountMismatch):
-        midtrans_events.handle_notification(_note(cart["qris"], "settlement", amount=cart["qris"].amount - 1000))
+        midtrans_events.handle_notification(note(cart["qris"], "settlement", amount=cart["qris"].amount - 1000))
     assert (cart["payment"].status, cart["order"].status, _events()) == (PaymentStatus.PENDING, OrderStatus.UNPAID, 0)
     # the right word afterwards still counts: nothing was stored under its id
-    assert midtrans_events.handle_notification(_note(cart["qris"], "settlement")) == "paid"
+    assert midtrans_events.handle_notification(note(cart["qris"], "settlement")) == "paid"
 
 
 def test_the_va_switched_away_from_still_pays_the_cart_and_the_newer_charge_is_cancelled(cart, db):
     payment = cart["payment"]
-    assert midtrans_events.handle_notification(_note(cart["va"], "settlement")) == "paid"
+    assert midtrans_events.handle_notification(note(cart["va"], "settlement")) == "paid"
     assert (payment.status, payment.method, payment.details["charge"]) == (PaymentStatus.SUCCEEDED, "va_bca",
                                                                            cart["va"].order_ref)
     stale = db.session.scalars(select(OutboxEvent).where(OutboxEvent.topic == midtrans_events.STALE_TOPIC)).all()
@@ -112,8 +70,8 @@ def test_the_va_switched_away_from_still_pays_the_cart_and_the_newer_charge_is_c
 
 def test_a_second_settlement_is_a_surplus_that_goes_back_not_a_second_payment(cart, db):
     payment = cart["payment"]
-    midtrans_events.handle_notification(_note(cart["qris"], "settlement"))
-    assert midtrans_events.handle_notification(_note(cart["va"], "settlement")) == "surplus"
+    midtrans_events.handle_notification(note(cart["qris"], "settlement"))
+    assert midtrans_events.handle_notification(note(cart["va"], "settlement")) == "surplus"
     assert (cart["va"].outcome, cart["va"].refund_status) == ("surplus", "pending")
     assert payment.method == "qris" and cart["order"].status == OrderStatus.PACKING
     surplus = db.session.scalars(select(OutboxEvent).where(OutboxEvent.topic == midtrans_events.SURPLUS_TOPIC)).all()
@@ -124,26 +82,26 @@ def test_a_second_settlement_is_a_surplus_that_goes_back_not_a_second_payment(ca
 
 def test_expiry_before_the_deadline_lets_the_buyer_choose_again(cart, db):
     payment, order = cart["payment"], cart["order"]
-    assert midtrans_events.handle_notification(_note(cart["qris"], "expire")) == "choose_again"
+    assert midtrans_events.handle_notification(note(cart["qris"], "expire")) == "choose_again"
     assert (payment.method, payment.details["closed"], order.status) == (None, "expire", OrderStatus.UNPAID)
 
 
 def test_expiry_past_the_deadline_cancels_the_orders_and_releases_stock(cart, db):
     order = cart["order"]
     order.payment_due_at = utcnow() - timedelta(seconds=1)
-    assert midtrans_events.handle_notification(_note(cart["qris"], "expire")) == "orders_cancelled"
+    assert midtrans_events.handle_notification(note(cart["qris"], "expire")) == "orders_cancelled"
     assert order.status == OrderStatus.CANCELLED
     assert available_by_variant([cart["variant"].id])[cart["variant"].id] == 5
 
 
 def test_the_expiry_of_a_charge_left_behind_changes_nothing(cart, db):
-    assert midtrans_events.handle_notification(_note(cart["va"], "cancel")) == "noted"
+    assert midtrans_events.handle_notification(note(cart["va"], "cancel")) == "noted"
     assert (cart["payment"].method, cart["order"].status) == ("qris", OrderStatus.UNPAID)
 
 
 def test_unknown_order_ids_are_acknowledged_without_effect(cart, db):
-    note = _note(cart["qris"], "settlement")
-    note["order_id"] = "opop-elsewhere-1"
-    note["signature_key"] = midtrans.signature("opop-elsewhere-1", "200", note["gross_amount"], KEY)
-    assert midtrans_events.handle_notification(note) == "unknown"
+    body = note(cart["qris"], "settlement")
+    body["order_id"] = "opop-elsewhere-1"
+    body["signature_key"] = midtrans.signature("opop-elsewhere-1", "200", body["gross_amount"], KEY)
+    assert midtrans_events.handle_notification(body) == "unknown"
     assert cart["payment"].status == PaymentStatus.PENDING
