@@ -6,7 +6,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from marketplace.core.background import register_tasks
     from marketplace.outbox.services import subscribe
-    from marketplace.payments import card, midtrans_methods, midtrans_tasks
+    from marketplace.payments import card, midtrans_cli, midtrans_methods, midtrans_tasks
     from marketplace.payments.cli import register_cli
     from marketplace.payments.midtrans_events import STALE_TOPIC, SURPLUS_TOPIC
     from marketplace.payments.midtrans_views import bp as midtrans_bp
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(midtrans_bp)
     app.add_template_filter(midtrans_methods.parse_time, "isotime")
     register_cli(app)
+    midtrans_cli.register_cli(app)
     subscribe(app, "order.refund_requested", enqueue_refunds)
     subscribe(app, "order.status_changed", midtrans_tasks.on_order_status)
     subscribe(app, STALE_TOPIC, midtrans_tasks.on_stale)

@@ -175,3 +175,13 @@ def refund_surplus(charge_id: int) -> str:
 def surplus_waiting_for_staff() -> list[GatewayCharge]:
     return list(db.session.scalars(select(GatewayCharge).where(GatewayCharge.refund_status == "manual")
                                    .order_by(GatewayCharge.id)))
+
+
+def confirm_surplus_returned(order_ref: str) -> str:
+    """Finance staff transferred a VA surplus back by hand. Safe twice."""
+    charge = db.session.scalar(select(GatewayCharge).where(GatewayCharge.order_ref == order_ref))
+    if charge is None or charge.outcome != "surplus":
+        return "not_a_surplus"
+    charge.refund_status, charge.last_error = "refunded", None
+    db.session.flush()
+    return "refunded"

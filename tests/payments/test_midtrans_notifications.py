@@ -105,3 +105,15 @@ def test_unknown_order_ids_are_acknowledged_without_effect(cart, db):
     body["signature_key"] = midtrans.signature("opop-elsewhere-1", "200", body["gross_amount"], KEY)
     assert midtrans_events.handle_notification(body) == "unknown"
     assert cart["payment"].status == PaymentStatus.PENDING
+
+
+def test_finance_staff_list_and_close_a_va_surplus_from_the_command_line(cart, db, app):
+    midtrans_events.handle_notification(note(cart["qris"], "settlement"))
+    midtrans_events.handle_notification(note(cart["va"], "settlement"))
+    midtrans_events.refund_surplus(cart["va"].id)
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["payments", "midtrans-surplus"])
+    assert cart["va"].order_ref in listed.output and "va_bca" in listed.output
+    done = runner.invoke(args=["payments", "midtrans-surplus", "--done", cart["va"].order_ref])
+    assert "refunded" in done.output and cart["va"].refund_status == "refunded"
+    assert midtrans_events.surplus_waiting_for_staff() == []
