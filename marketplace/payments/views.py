@@ -42,19 +42,27 @@ def pay(token: str):
     return _render(payment)
 
 
+def buyer_action(token: str, action, failed_message: str):
+    """Runs ``action(payment)`` on the signed-in buyer's payment and commits; on a refusal or an unreachable
+    gateway, rolls back and flashes why. Returns the payment, or None when nothing was done."""
+    payment = services.payment_for_buyer(token, current_user.id)
+    try:
+        action(payment)
+        db.session.commit()
+    except (ValidationError, GatewayError) as error:
+        db.session.rollback()
+        flash(getattr(error, "message", None) or failed_message, "error")
+        return None
+    return payment
+
+
 @bp.post("/<token>/bayar")
 @limit("CHECKOUT_LIMIT")
 @login_required
 def submit(token: str):
-    payment = services.payment_for_buyer(token, current_user.id)
-    try:
-        services.pay(payment, request.form.get("payment_method", ""))
-        db.session.commit()
-    except (ValidationError, GatewayError) as error:
-        db.session.rollback()
-        flash(getattr(error, "message", None) or _("Pembayaran gagal diproses."), "error")
-        return redirect(url_for("payments.pay", token=token))
-    if payment.status == PaymentStatus.FAILED:  # the page itself says why (said once, not also as a flash)
+    payment = buyer_action(token, lambda p: services.pay(p, request.form.get("payment_method", "")),
+                           _("Pembayaran gagal diproses."))
+    if payment is None or payment.status == PaymentStatus.FAILED:  # a decline is said once, by the page itself
         return redirect(url_for("payments.pay", token=token))
     return redirect(url_for("payments.pay", token=token, cek=1))
 
@@ -63,14 +71,8 @@ def submit(token: str):
 @limit("CHECKOUT_LIMIT")
 @login_required
 def choose(token: str):
-    payment = services.payment_for_buyer(token, current_user.id)
-    try:
-        services.choose_method(payment, request.form.get("method", ""))
-        db.session.commit()
-    except (ValidationError, GatewayError) as error:
-        db.session.rollback()
-        flash(getattr(error, "message", None) or _("Layanan pembayaran sedang tidak bisa dihubungi. Coba lagi "
-                                                   "sebentar lagi."), "error")
+    buyer_action(token, lambda p: services.choose_method(p, request.form.get("method", "")),
+                 _("Layanan pembayaran sedang tidak bisa dihubungi. Coba lagi sebentar lagi."))
     return redirect(url_for("payments.pay", token=token))
 
 
