@@ -23,7 +23,7 @@ from marketplace.orders import services as orders_service
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.outbox import services as outbox
 from marketplace.payments import midtrans, services
-from marketplace.payments.gateway import InvalidSignature
+from marketplace.payments.gateway import GatewayError, InvalidSignature
 from marketplace.payments.midtrans import CLOSED_STATUSES, Transaction
 from marketplace.payments.models import GatewayCharge, Payment, PaymentEvent, PaymentStatus
 
@@ -33,8 +33,8 @@ SURPLUS_TOPIC = "payment.surplus_received"
 STALE_TOPIC = "payment.charges_stale"  # pending charges nobody should pay any more: cancel them at the gateway
 
 
-class AmountMismatch(ValueError):
-    pass
+class AmountMismatch(GatewayError):
+    """The gateway's word is about another amount (or transaction) than our charge: nothing is stored."""
 
 
 def handle_notification(payload: dict) -> str:

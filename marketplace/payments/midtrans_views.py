@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.core.throttle import limit
 from marketplace.extensions import csrf, db
 from marketplace.payments import midtrans_events, services
-from marketplace.payments.gateway import GatewayError, InvalidSignature
+from marketplace.payments.gateway import InvalidSignature
 from marketplace.payments.models import PaymentStatus
+from marketplace.payments.views import buyer_action
 
 bp = Blueprint("payments_midtrans", __name__, url_prefix="/pembayaran")
 
@@ -58,14 +59,8 @@ def qr_image(token: str):
 @login_required
 def check(token: str):
     """Asks the gateway now (the notification may be late or lost)."""
-    payment = services.payment_for_buyer(token, current_user.id)
-    try:
-        services.refresh(payment)
-        db.session.commit()
-    except (GatewayError, midtrans_events.AmountMismatch):
-        db.session.rollback()
-        flash(_("Layanan pembayaran sedang tidak bisa dihubungi. Coba lagi sebentar lagi."), "error")
-        return redirect(url_for("payments.pay", token=token))
-    if payment.status != PaymentStatus.SUCCEEDED and services.is_payable(payment):
+    message = _("Layanan pembayaran sedang tidak bisa dihubungi. Coba lagi sebentar lagi.")
+    payment = buyer_action(token, services.refresh, message)
+    if payment is not None and payment.status != PaymentStatus.SUCCEEDED and services.is_payable(payment):
         flash(_("Pembayaran belum kami terima. Jika Anda baru saja membayar, tunggu sebentar lalu cek lagi."))
     return redirect(url_for("payments.pay", token=token))
