@@ -50,10 +50,10 @@ def _sandbox(sandbox, method: str, path: str, body=None) -> requests.Response:
 
 
 def _status(sandbox, order_ref: str) -> dict:
-    from sandboxes import credentials
+    from config import DEV_MIDTRANS_SERVER_KEY
 
     return requests.get(f"{sandbox.base_url}/v2/{order_ref}/status", timeout=10,
-                        auth=(credentials.MIDTRANS_SERVER_KEY, "")).json()
+                        auth=(DEV_MIDTRANS_SERVER_KEY, "")).json()
 
 
 def _choose(client, token, method):
