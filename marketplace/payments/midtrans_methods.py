@@ -138,22 +138,23 @@ def current_charge(payment: Payment) -> GatewayCharge | None:
 
 def stop(payment: Payment) -> None:
     """The buyer switches away: the pending charge is cancelled at the gateway first, so that it can no longer be
-    paid. If it was paid in the meantime, the switch is refused (the status check on the page records it)."""
-    from marketplace.payments.midtrans_events import apply_transaction
-
+    paid. If it was paid in the meantime, the switch is refused (the status check on the page records it).
+    Nothing is written here: the row stays unlocked while the next method's charge is opened, and the gateway's
+    cancel notification records the new state (a charge no longer current changes nothing else)."""
     charge = current_charge(payment)
     if charge is None or charge.status != "pending":
         return
     try:
-        transaction = midtrans.client().cancel(charge.order_ref)
+        midtrans.client().cancel(charge.order_ref)
     except midtrans.MidtransError as error:
-        if error.status_code not in ("404", "412"):
+        if error.status_code == "404":
+            return  # never reached the gateway: nothing to cancel
+        if error.status_code != "412":
             raise
-        transaction = midtrans.client().status(charge.order_ref) if error.status_code == "412" else None
-    if transaction is not None and transaction.paid:
-        raise PaymentFailed(_("Pembayaran dengan metode sebelumnya sudah masuk. Muat ulang halaman ini."))
-    if transaction is not None:
-        apply_transaction(transaction, source="cancel")
+        if midtrans.client().status(charge.order_ref).paid:
+            raise PaymentFailed(_("Pembayaran dengan metode sebelumnya sudah masuk. Muat ulang halaman ini.")) \
+                from error
+        # already expired or cancelled at the gateway: nothing left to stop
 
 
 def refresh(payment: Payment) -> None:

@@ -241,3 +241,21 @@ def test_a_settlement_after_our_expiry_is_refunded_not_kept(app, midtrans_sandbo
         db.session.commit()
     assert _payment(app, token)["orders"] == [OrderStatus.REFUNDED]
     assert _status(midtrans_sandbox, details["charge"])["transaction_status"] in ("refund", "partial_refund")
+
+
+def test_switching_away_from_a_va_paid_a_moment_ago_is_refused_and_the_payment_counted(app, midtrans_sandbox):
+    shop = _shop(app)
+    client, token = _checkout(app, shop)
+    _choose(client, token, "va_bca")
+    va = _payment(app, token)["details"]
+    _sandbox(midtrans_sandbox, "PUT", "/_sandbox/faults", {"drop_notifications": True})  # the word is late
+    assert _sandbox(midtrans_sandbox, "POST", "/_sandbox/pay", {"va_number": va["va_number"]}).ok
+    response = client.post(f"/pembayaran/{token}/metode", data={"method": "qris"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "sudah masuk" in page and "Pembayaran diterima" in page  # the page's status check counted it
+    state = _payment(app, token)
+    assert (state["method"], state["status"], state["orders"]) == ("va_bca", PaymentStatus.SUCCEEDED,
+                                                                   [OrderStatus.PACKING])
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(GatewayCharge)
+                                 .where(GatewayCharge.payment_id == state["id"])) == 1  # no QRIS was opened
