@@ -109,7 +109,8 @@ def test_qris_paid_through_the_sandbox_and_found_by_the_status_check(app, midtra
     assert state["details"]["qr_string"]
     image = client.get(f"/pembayaran/{token}/qris.png")
     assert image.status_code == 200 and image.mimetype == "image/png"
-    _sandbox(midtrans_sandbox, "PUT", "/_sandbox/faults", {"drop_notifications": True})  # only the check can tell
+    # only the status check can tell:
+    assert _sandbox(midtrans_sandbox, "PUT", "/_sandbox/faults", {"drop_push_rate": 1.0}).ok
     assert _sandbox(midtrans_sandbox, "POST", "/_sandbox/pay",
                     {"transaction_id": state["details"]["transaction_id"]}).ok
     response = client.post(f"/pembayaran/{token}/cek")
@@ -135,7 +136,7 @@ def test_switching_va_to_qris_cancels_the_va_at_the_gateway(app, midtrans_sandbo
 def test_gateway_down_says_so_and_leaves_nothing_half_done(app, midtrans_sandbox):
     shop = _shop(app)
     client, token = _checkout(app, shop)
-    _sandbox(midtrans_sandbox, "PUT", "/_sandbox/faults", {"error_rate": 1.0, "error_status": 503})
+    assert _sandbox(midtrans_sandbox, "PUT", "/_sandbox/faults", {"error_rate": 1.0}).ok
     response = client.post(f"/pembayaran/{token}/metode", data={"method": "va_bri"}, follow_redirects=True)
     assert "tidak bisa dihubungi" in response.get_data(as_text=True)
     state = _payment(app, token)
@@ -248,7 +249,7 @@ def test_switching_away_from_a_va_paid_a_moment_ago_is_refused_and_the_payment_c
     client, token = _checkout(app, shop)
     _choose(client, token, "va_bca")
     va = _payment(app, token)["details"]
-    _sandbox(midtrans_sandbox, "PUT", "/_sandbox/faults", {"drop_notifications": True})  # the word is late
+    assert _sandbox(midtrans_sandbox, "PUT", "/_sandbox/faults", {"drop_push_rate": 1.0}).ok  # the word is late
     assert _sandbox(midtrans_sandbox, "POST", "/_sandbox/pay", {"va_number": va["va_number"]}).ok
     response = client.post(f"/pembayaran/{token}/metode", data={"method": "qris"}, follow_redirects=True)
     page = response.get_data(as_text=True)
