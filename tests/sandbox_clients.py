@@ -134,3 +134,29 @@ class TikTokSandbox(SandboxServer):
 
     def shop_call(self, method: str, path: str, tokens: dict, **kwargs) -> requests.Response:
         return self.call(method, path, access_token=tokens["access_token"], cipher=tokens["cipher"], **kwargs)
+
+
+class MidtransSandbox(SandboxServer):
+    """The Midtrans-shaped payment sandbox; `api` calls it with the server key (HTTP Basic, empty password)."""
+
+    def __init__(self, base_url: str, http: requests.Session, server_key: str):
+        super().__init__("midtrans", base_url, http)
+        self.server_key = server_key
+
+    def api(self, method: str, path: str, json_body=None, key: str | None = None, headers: dict | None = None,
+            timeout: float = 10) -> requests.Response:
+        return self.http.request(method, self.base_url + path, json=json_body, headers=headers, timeout=timeout,
+                                 auth=(self.server_key if key is None else key, ""))
+
+    def charge(self, order_id: str, amount: int = 44000, payment_type: str = "bank_transfer", **extra) -> dict:
+        """A charge that must succeed; `extra` joins the body (bank_transfer defaults to BCA)."""
+        body = {"payment_type": payment_type, "transaction_details": {"order_id": order_id, "gross_amount": amount}}
+        if payment_type == "bank_transfer":
+            body["bank_transfer"] = {"bank": "bca"}
+        headers = extra.pop("headers", None)
+        response = self.api("POST", "/v2/charge", body | extra, headers=headers)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def status(self, key: str) -> dict:
+        return self.api("GET", f"/v2/{key}/status").json()

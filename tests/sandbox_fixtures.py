@@ -1,6 +1,7 @@
 """Fixtures for tests that talk to the partner sandboxes: each sandbox runs once per test session as a real
 process on a free port with its own SQLite file, and is reset (through its control API) before every test.
-Issue 11's sync tests reuse `shopee_sandbox`, `tiktok_sandbox` and `push_receiver`."""
+Issue 11's sync tests reuse `shopee_sandbox`, `tiktok_sandbox` and `push_receiver`; issue 15's payment tests
+`midtrans_sandbox`."""
 
 import json
 import socket
@@ -15,7 +16,7 @@ import pytest
 import requests
 
 from sandboxes import credentials
-from tests.sandbox_clients import ShopeeSandbox, TikTokSandbox
+from tests.sandbox_clients import MidtransSandbox, ShopeeSandbox, TikTokSandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 # Fast retries and no random duplicates, so that tests are quick and deterministic; tests turn faults on.
@@ -85,6 +86,13 @@ def tiktok_server(tmp_path_factory, sandbox_http):
     process.stop()
 
 
+@pytest.fixture(scope="session")
+def midtrans_server(tmp_path_factory, sandbox_http):
+    process = SandboxProcess("midtrans", tmp_path_factory.mktemp("midtrans"))
+    yield MidtransSandbox(process.base_url, sandbox_http, credentials.MIDTRANS_SERVER_KEY)
+    process.stop()
+
+
 @pytest.fixture
 def shopee_sandbox(shopee_server) -> ShopeeSandbox:
     """The Shopee sandbox, empty, with default settings and no faults."""
@@ -98,6 +106,15 @@ def tiktok_sandbox(tiktok_server) -> TikTokSandbox:
     tiktok_server.reset()
     yield tiktok_server
     tiktok_server.reset()
+
+
+@pytest.fixture
+def midtrans_sandbox(midtrans_server) -> MidtransSandbox:
+    """The Midtrans sandbox, empty, with default settings and no faults (notifications go nowhere until a test
+    registers a URL with `PUT /_sandbox/push-callback` or charges with `X-Override-Notification`)."""
+    midtrans_server.reset()
+    yield midtrans_server
+    midtrans_server.reset()
 
 
 class PushReceiver:

@@ -73,7 +73,8 @@ def _sandboxes() -> dict[str, str]:
 
     results = {}
     for name, url in (("localstripe", current_app.config["STRIPE_API_BASE"]),
-                      ("shopee", credentials.SHOPEE_BASE_URL), ("tiktok", credentials.TIKTOK_BASE_URL)):
+                      ("shopee", credentials.SHOPEE_BASE_URL), ("tiktok", credentials.TIKTOK_BASE_URL),
+                      ("midtrans", current_app.config.get("MIDTRANS_API_BASE", credentials.MIDTRANS_BASE_URL))):
         try:
             requests.get(url, timeout=1)
             results[name] = "ok"

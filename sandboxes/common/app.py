@@ -6,7 +6,7 @@ import sys
 import time
 from dataclasses import replace
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import make_server
 
@@ -26,8 +26,9 @@ class Sandbox:
         self.platform = platform
         self.base_settings = settings
         self.settings = settings
-        self.store = Store(settings.db)
-        self.faults = Faults(settings.seed, settings.duplicate_push_rate)
+        self.store = Store(settings.db, getattr(platform, "schema", ""), getattr(platform, "tables", ()))
+        self.faults = Faults(settings.seed, settings.duplicate_push_rate, getattr(platform, "extra_faults", None),
+                             getattr(platform, "fault_aliases", None))
         self.limiter = RateLimiter()
         self.pushes = PushWorker(self)
 
@@ -56,8 +57,11 @@ class Sandbox:
 
 
 def _is_api(path: str) -> bool:
+    """Faults and the request log touch the platform's API only, never the control API or the readable pages
+    (a platform lists its own pages in `page_prefixes`)."""
+    pages = getattr(current_app.extensions["sandbox"].platform, "page_prefixes", ())
     return not (path.startswith(CONTROL_PREFIX) or path == "/" or path.startswith("/shop/")
-                or path.startswith("/static/"))
+                or path.startswith("/static/") or path.startswith(pages))
 
 
 def create_app(platform, settings: Settings, start_worker: bool = True) -> Flask:

@@ -46,9 +46,14 @@ FAULTS = {
 
 
 class Faults:
-    def __init__(self, seed: int, duplicate_push_rate: float = 0.0):
+    def __init__(self, seed: int, duplicate_push_rate: float = 0.0, extra: dict | None = None,
+                 aliases: dict | None = None):
+        """`extra`: a platform's own faults, name -> (check, default); `aliases`: name -> (fault, convert), other
+        words for a common fault (Midtrans' `drop_notifications: true` sets `drop_push_rate` to 1.0)."""
         self._seed = seed
-        self._defaults = {name: default for name, (_check, default) in FAULTS.items()}
+        self._known = FAULTS | (extra or {})
+        self._aliases = aliases or {}
+        self._defaults = {name: default for name, (_check, default) in self._known.items()}
         self._defaults["duplicate_push_rate"] = duplicate_push_rate
         self._lock = threading.Lock()
         self.reset()
@@ -67,10 +72,14 @@ class Faults:
             raise BadInput("expected a JSON object of fault settings")
         checked = {}
         for name, value in changes.items():
-            if name not in FAULTS:
-                raise BadInput(f"unknown fault {name!r}; known: {', '.join(FAULTS)}")
+            if name not in self._known and name not in self._aliases:
+                raise BadInput(f"unknown fault {name!r}; known: {', '.join([*self._known, *self._aliases])}")
             try:
-                checked[name] = FAULTS[name][0](value)
+                if name in self._aliases:
+                    target, convert = self._aliases[name]
+                    checked[target] = self._known[target][0](convert(value))
+                else:
+                    checked[name] = self._known[name][0](value)
             except BadInput as error:
                 raise BadInput(f"{name} {error.message}") from None
         with self._lock:

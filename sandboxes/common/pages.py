@@ -44,6 +44,8 @@ def _render(template: str, title: str, **context) -> str:
 @pages.get("/")
 def index():
     sb = current_app.extensions["sandbox"]
+    if hasattr(sb.platform, "index_page"):  # a platform without shops (the payment sandbox) has its own
+        return sb.platform.index_page()
     return _render(INDEX, f"{sb.platform.title} sandbox", shops=sb.store.all("SELECT * FROM shops ORDER BY id"))
 
 

@@ -33,7 +33,8 @@ class PushWorker:
         notification_id, body = self.sb.platform.push_message(shop, order)
         self.enqueue(shop["id"], notification_id, body)
 
-    def enqueue(self, shop_id: int | None, notification_id: str, body: dict) -> None:
+    def enqueue(self, shop_id: int | None, notification_id: str, body: dict, url: str | None = None) -> None:
+        """`url`: this push's own target (Midtrans' X-Override-Notification); None for the registered callback."""
         faults = self.sb.faults
         now = time.time()
         state = "pending"
@@ -47,9 +48,9 @@ class PushWorker:
                 state = "pending"  # the newer one goes first, the held one right after it
                 conn.execute("UPDATE pushes SET state = 'pending', next_attempt_at = ? WHERE id = ?",
                              (now + 0.05, held["id"]))
-            conn.execute("INSERT INTO pushes (shop_id, notification_id, body, state, next_attempt_at, created_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?)",
-                         (shop_id, notification_id, json.dumps(body, separators=(",", ":")), state, now, now))
+            conn.execute("INSERT INTO pushes (shop_id, notification_id, body, state, next_attempt_at, created_at, url) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (shop_id, notification_id, json.dumps(body, separators=(",", ":")), state, now, now, url))
         self._wake.set()
 
     def _due(self) -> list:
@@ -75,7 +76,7 @@ class PushWorker:
 
     def _deliver(self, push) -> None:
         settings = self.sb.settings
-        url = self.sb.store.setting("push_url")
+        url = push["url"] or self.sb.store.setting("push_url")
         error = None
         if not url:
             error = "no callback URL registered"
@@ -104,9 +105,9 @@ class PushWorker:
         if error is None and not push["is_duplicate"] and self.sb.faults.roll("duplicate_push_rate"):
             with self.sb.store.tx() as conn:
                 conn.execute("INSERT INTO pushes (shop_id, notification_id, body, state, next_attempt_at, "
-                             "created_at, is_duplicate) VALUES (?, ?, ?, 'pending', ?, ?, 1)",
+                             "created_at, is_duplicate, url) VALUES (?, ?, ?, 'pending', ?, ?, 1, ?)",
                              (push["shop_id"], push["notification_id"], push["body"], time.time() + 0.05,
-                              time.time()))
+                              time.time(), push["url"]))
 
 
 def list_pushes(sb, state: str | None = None) -> list[dict]:

@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS pushes (
     id INTEGER PRIMARY KEY, shop_id INTEGER, notification_id TEXT NOT NULL, body TEXT NOT NULL,
     state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL,
-    last_error TEXT, created_at REAL NOT NULL, is_duplicate INTEGER NOT NULL DEFAULT 0);
+    last_error TEXT, created_at REAL NOT NULL, is_duplicate INTEGER NOT NULL DEFAULT 0, url TEXT);
 CREATE INDEX IF NOT EXISTS pushes_due ON pushes (state, next_attempt_at);
 CREATE TABLE IF NOT EXISTS requests (
     id INTEGER PRIMARY KEY, ts REAL NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, api TEXT NOT NULL,
@@ -44,17 +44,21 @@ TABLES = ("order_lines", "orders", "variants", "products", "auth_codes", "tokens
 
 
 class Store:
-    def __init__(self, path: str):
+    def __init__(self, path: str, schema: str = "", tables: tuple[str, ...] = ()):
+        """`schema` and `tables`: a platform's own tables (created here, emptied by `reset` before the common ones)."""
+        self._tables = (*tables, *TABLES)
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.executescript(SCHEMA)
+            self._conn.executescript(SCHEMA + schema)
             columns = {row["name"] for row in self._conn.execute("PRAGMA table_info(orders)")}
             if "cancel_reason" not in columns:  # a sandbox file made before seller cancels existed
                 self._conn.execute("ALTER TABLE orders ADD COLUMN cancel_reason TEXT")
+            if "url" not in {row["name"] for row in self._conn.execute("PRAGMA table_info(pushes)")}:
+                self._conn.execute("ALTER TABLE pushes ADD COLUMN url TEXT")  # a file made before per-push URLs
 
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
@@ -90,7 +94,7 @@ class Store:
 
     def reset(self) -> None:
         with self.tx() as conn:
-            for table in TABLES:
+            for table in self._tables:
                 conn.execute(f"DELETE FROM {table}")  # noqa: S608  (fixed table names)
 
     def close(self) -> None:

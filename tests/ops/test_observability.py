@@ -134,3 +134,11 @@ def test_channel_sync_lag_per_account(client, db, make_koperasi):
     db.session.flush()
     dirty = [s for s in _samples(client)["opop_channel_dirty_listings"] if s.labels["account"] == str(account.id)]
     assert dirty and dirty[0].value == 1 and dirty[0].labels["platform"] == "shopee"
+
+
+def test_readyz_in_development_reports_the_midtrans_sandbox(client, app, monkeypatch, midtrans_sandbox):
+    monkeypatch.setitem(app.config, "READYZ_SANDBOXES", True)
+    monkeypatch.setitem(app.config, "MIDTRANS_API_BASE", midtrans_sandbox.base_url)
+    assert client.get("/readyz").get_json()["checks"]["sandboxes"]["midtrans"] == "ok"
+    monkeypatch.setitem(app.config, "MIDTRANS_API_BASE", "http://127.0.0.1:9")  # nothing listens there
+    assert client.get("/readyz").get_json()["checks"]["sandboxes"]["midtrans"].startswith("down")
