@@ -19,9 +19,9 @@ INSTANCE = Path(os.environ.get("OPOP_INSTANCE_DIR") or BASE_DIR / "instance")
 
 DEV_SECRET_KEY = "dev-only-secret-change-me"
 DEV_STRIPE_WEBHOOK_SECRET = "whsec_opop_local"
-DEV_MIDTRANS_API_BASE = "http://127.0.0.1:8503"
-DEV_MIDTRANS_SERVER_KEY = getattr(sandbox_credentials, "MIDTRANS_SERVER_KEY", "SB-Mid-server-opop-dev")
-DEV_MIDTRANS_CLIENT_KEY = getattr(sandbox_credentials, "MIDTRANS_CLIENT_KEY", "SB-Mid-client-opop-dev")
+DEV_MIDTRANS_API_BASE = sandbox_credentials.MIDTRANS_BASE_URL
+DEV_MIDTRANS_SERVER_KEY = sandbox_credentials.MIDTRANS_SERVER_KEY
+DEV_MIDTRANS_CLIENT_KEY = sandbox_credentials.MIDTRANS_CLIENT_KEY
 
 
 def _env_int(name: str, default: int) -> int:

@@ -42,10 +42,9 @@ def _pay_in_simulator(context, sandbox, fill_va: str | None = None, order_ref: s
         bank.fill('input[name="va_number"]', fill_va)
         bank.locator('form:has(input[name="va_number"]) button').first.click()
     else:
-        bank.locator(f'form:has(input[value="{order_ref}"]) button, '
-                     f'tr:has-text("{order_ref}") button, li:has-text("{order_ref}") button').first.click()
-    bank.wait_for_load_state()
-    assert "settlement" in bank.content().lower() or "berhasil" in bank.content().lower()
+        bank.locator(f'form:has(input[name="order_id"][value="{order_ref}"]) button').click()
+    result = bank.locator('[data-testid="result"]')
+    assert result.get_attribute("class") == "ok", result.inner_text()
     bank.close()
 
 
