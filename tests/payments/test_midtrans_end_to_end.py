@@ -3,7 +3,7 @@ sandbox (its own process), the sandbox's `/_sandbox/pay` plays the buyer's bank,
 back to our webhook. The order stays "Belum bayar" until then, and becomes "Dikemas" once."""
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import requests
@@ -260,3 +260,30 @@ def test_switching_away_from_a_va_paid_a_moment_ago_is_refused_and_the_payment_c
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(GatewayCharge)
                                  .where(GatewayCharge.payment_id == state["id"])) == 1  # no QRIS was opened
+
+
+@pytest.mark.parametrize("method, shown", [("va_bni", "va_number"), ("va_bri", "va_number"),
+                                           ("va_mandiri", "biller_code"), ("va_permata", "va_number"),
+                                           ("gopay", "qr_string")])
+def test_every_bank_and_wallet_opens_a_charge_the_buyer_can_pay(app, midtrans_sandbox, method, shown):
+    shop = _shop(app)
+    client, token = _checkout(app, shop)
+    _choose(client, token, method)
+    details = _payment(app, token)["details"]
+    assert details[shown], details
+    charged = _status(midtrans_sandbox, details["charge"])
+    due_seconds = (charged_expiry(charged) - charged_time(charged)).total_seconds()
+    assert 55 * 60 < due_seconds <= 60 * 60  # expires with the orders (ORDER_PAYMENT_MINUTES = 60)
+    key = ({"va_number": details["va_number"]} if "va_number" in details else
+           {"transaction_id": details["transaction_id"]})
+    assert _sandbox(midtrans_sandbox, "POST", "/_sandbox/pay", key).ok
+    assert _wait(app, token, lambda s: s["status"] == PaymentStatus.SUCCEEDED)["orders"] == [OrderStatus.PACKING]
+
+
+
+def charged_time(body) -> datetime:
+    return datetime.strptime(body["transaction_time"], "%Y-%m-%d %H:%M:%S")
+
+
+def charged_expiry(body) -> datetime:
+    return datetime.strptime(body["expiry_time"], "%Y-%m-%d %H:%M:%S")
