@@ -70,7 +70,7 @@ class Config:
     MIDTRANS_API_BASE = os.environ.get("MIDTRANS_API_BASE", DEV_MIDTRANS_API_BASE)
     MIDTRANS_SERVER_KEY = os.environ.get("MIDTRANS_SERVER_KEY", DEV_MIDTRANS_SERVER_KEY)
     MIDTRANS_CLIENT_KEY = os.environ.get("MIDTRANS_CLIENT_KEY", DEV_MIDTRANS_CLIENT_KEY)
-    MIDTRANS_TIMEOUT = float(os.environ.get("MIDTRANS_TIMEOUT", "10"))
+    MIDTRANS_TIMEOUT = float(os.environ.get("MIDTRANS_TIMEOUT", "8"))  # per try; 2 tries stay within a request
 
     PRODUCTS_PER_PAGE = 24
     # Page cache for anonymous visitors (marketplace/storefront/cache.py): per process by default, Redis in production.

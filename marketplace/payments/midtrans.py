@@ -84,7 +84,7 @@ class Transaction:
 
 
 class MidtransClient:
-    def __init__(self, base_url: str, server_key: str, timeout: float = 10.0, attempts: int = 3):
+    def __init__(self, base_url: str, server_key: str, timeout: float = 8.0, attempts: int = 2):
         self.base_url = base_url.rstrip("/")
         self.server_key = server_key
         self.timeout = timeout

@@ -27,6 +27,9 @@ def _phone(browser, app, client):
                                   has_touch=True, locale="id-ID")
     context.add_cookies([{"name": "session", "value": client.get_cookie("session").value,
                           "url": app.config["PUBLIC_BASE_URL"]}])
+    context.csp_violations = []
+    context.on("console", lambda m: context.csp_violations.append(m.text)
+               if "Content Security Policy" in m.text else None)
     return context
 
 
@@ -78,6 +81,7 @@ def test_a_phone_buyer_pays_one_cart_by_va_and_one_by_qris(live_app, midtrans_sa
         _shot(page, "phone-va.png")
         _pay_in_simulator(context, midtrans_sandbox, fill_va=number)
         _back_and_check(page, app, token)
+    assert context.csp_violations == []
     context.close()
 
     client, token = _checkout(app, shop)
@@ -96,4 +100,5 @@ def test_a_phone_buyer_pays_one_cart_by_va_and_one_by_qris(live_app, midtrans_sa
             ref = db.session.scalar(select(Payment).where(Payment.checkout_token == token)).details["charge"]
         _pay_in_simulator(context, midtrans_sandbox, order_ref=ref)
         _back_and_check(page, app, token)
+    assert context.csp_violations == []
     context.close()

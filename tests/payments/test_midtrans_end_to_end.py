@@ -133,10 +133,11 @@ def test_switching_va_to_qris_cancels_the_va_at_the_gateway(app, midtrans_sandbo
     assert _payment(app, token)["status"] == PaymentStatus.PENDING
 
 
-def test_gateway_down_says_so_and_leaves_nothing_half_done(app, midtrans_sandbox):
+@pytest.mark.parametrize("fault", [{"error_rate": 1.0}, {"timeout_rate": 1.0, "timeout_seconds": 0.5}])
+def test_gateway_down_says_so_and_leaves_nothing_half_done(app, midtrans_sandbox, fault):
     shop = _shop(app)
     client, token = _checkout(app, shop)
-    assert _sandbox(midtrans_sandbox, "PUT", "/_sandbox/faults", {"error_rate": 1.0}).ok
+    assert _sandbox(midtrans_sandbox, "PUT", "/_sandbox/faults", fault).ok
     response = client.post(f"/pembayaran/{token}/metode", data={"method": "va_bri"}, follow_redirects=True)
     assert "tidak bisa dihubungi" in response.get_data(as_text=True)
     state = _payment(app, token)
