@@ -15,10 +15,12 @@ pages = Blueprint("midtrans_pages", __name__)
 PAGE = """<!doctype html><html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Simulator pembayaran — Midtrans sandbox</title>
-<style>body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:44rem;color:#222}h1{color:#0c2b5e;font-size:1.4rem}
+<style>body{font-family:system-ui,sans-serif;margin:1rem;max-width:44rem;color:#222}h1{color:#0c2b5e;font-size:1.4rem}
+h2{font-size:1.1rem}code{word-break:break-all}
 form{margin:.5rem 0}input[type=text]{font-size:1.1rem;padding:.4rem;width:16rem;max-width:100%}
 button{background:#0c2b5e;color:#fff;border:0;padding:.5rem 1.2rem;border-radius:4px;font-size:1rem}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}
+table{border-collapse:collapse;width:100%;font-size:.95rem}td,th{border-bottom:1px solid #ddd;padding:.35rem .25rem;
+text-align:left}td button{padding:.45rem .8rem}
 .ok{background:#e6f4ea;border:1px solid #5a9;padding:.8rem}.bad{background:#fdecea;border:1px solid #d66;padding:.8rem}
 .note{color:#666}</style></head><body>
 <p class="note">Midtrans sandbox — simulator pembayaran (payment simulator). Tidak ada uang sungguhan.</p>
