@@ -11,6 +11,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.orders.models import Order
 from tests.browser import screenshot_on_failure
+from tests.payments.test_midtrans_end_to_end import drain_outbox
 from tests.payments.test_stripe_end_to_end import _checkout, _shop
 
 SHOTS = os.environ.get("OPOP_SCREENSHOTS_DIR")
@@ -83,6 +84,7 @@ def test_a_phone_buyer_pays_one_cart_by_va_and_one_by_qris(live_app, midtrans_sa
         _back_and_check(page, app, token)
     assert context.csp_violations == []
     context.close()
+    drain_outbox(app)
 
     client, token = _checkout(app, shop)
     context = _phone(browser, app, client)
@@ -91,7 +93,8 @@ def test_a_phone_buyer_pays_one_cart_by_va_and_one_by_qris(live_app, midtrans_sa
         page.goto(f"{base}/pembayaran/{token}")
         page.locator('button[data-method="qris"]').click()
         image = page.locator('[data-testid="qr-image"]')
-        assert image.evaluate("img => img.complete && img.naturalWidth > 100")
+        page.wait_for_function("() => { const img = document.querySelector('[data-testid=qr-image]');"
+                               " return img && img.complete && img.naturalWidth > 100; }", timeout=5000)
         assert image.get_attribute("src").startswith("/pembayaran/")  # drawn by our app, not hotlinked
         _shot(page, "phone-qris.png")
         with app.app_context():
@@ -102,3 +105,4 @@ def test_a_phone_buyer_pays_one_cart_by_va_and_one_by_qris(live_app, midtrans_sa
         _back_and_check(page, app, token)
     assert context.csp_violations == []
     context.close()
+    drain_outbox(app)
