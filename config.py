@@ -19,6 +19,9 @@ INSTANCE = Path(os.environ.get("OPOP_INSTANCE_DIR") or BASE_DIR / "instance")
 
 DEV_SECRET_KEY = "dev-only-secret-change-me"
 DEV_STRIPE_WEBHOOK_SECRET = "whsec_opop_local"
+DEV_MIDTRANS_API_BASE = sandbox_credentials.MIDTRANS_BASE_URL
+DEV_MIDTRANS_SERVER_KEY = sandbox_credentials.MIDTRANS_SERVER_KEY
+DEV_MIDTRANS_CLIENT_KEY = sandbox_credentials.MIDTRANS_CLIENT_KEY
 
 
 def _env_int(name: str, default: int) -> int:
@@ -62,6 +65,12 @@ class Config:
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "http://127.0.0.1:8420")
     STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "http://127.0.0.1:8420/js.stripe.com/v3/")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", DEV_STRIPE_WEBHOOK_SECRET)
+    # Bank virtual accounts and QRIS (marketplace/payments/midtrans.py): the Midtrans Core API, or our sandbox
+    # (sandboxes/midtrans) by default. An empty server key turns these methods off.
+    MIDTRANS_API_BASE = os.environ.get("MIDTRANS_API_BASE", DEV_MIDTRANS_API_BASE)
+    MIDTRANS_SERVER_KEY = os.environ.get("MIDTRANS_SERVER_KEY", DEV_MIDTRANS_SERVER_KEY)
+    MIDTRANS_CLIENT_KEY = os.environ.get("MIDTRANS_CLIENT_KEY", DEV_MIDTRANS_CLIENT_KEY)
+    MIDTRANS_TIMEOUT = float(os.environ.get("MIDTRANS_TIMEOUT", "8"))  # per try; 2 tries stay within a request
 
     PRODUCTS_PER_PAGE = 24
     # Page cache for anonymous visitors (marketplace/storefront/cache.py): per process by default, Redis in production.
@@ -153,6 +162,8 @@ class ProductionConfig(Config):
     PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR", 0)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", os.environ.get("REDIS_URL", "memory://"))
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MIDTRANS_SERVER_KEY = os.environ.get("MIDTRANS_SERVER_KEY", "")  # unset: no VA/QRIS, never the sandbox's key
+    MIDTRANS_CLIENT_KEY = os.environ.get("MIDTRANS_CLIENT_KEY", "")
 
     @classmethod
     def check(cls) -> None:
@@ -173,6 +184,12 @@ class ProductionConfig(Config):
             for name, prefix in (("STRIPE_SECRET_KEY", "sk_test_"), ("STRIPE_PUBLISHABLE_KEY", "pk_test_")):
                 if env.get(name, "").startswith(prefix):
                     problems.append(f"{name} is a test key (set ALLOW_TEST_PAYMENTS=1 only on a staging system)")
+        midtrans_key = env.get("MIDTRANS_SERVER_KEY", "")
+        if midtrans_key and not env.get("MIDTRANS_API_BASE"):
+            problems.append("MIDTRANS_API_BASE is not set (the default is the local sandbox)")
+        if midtrans_key and env.get("ALLOW_TEST_PAYMENTS") != "1" and (
+                midtrans_key == DEV_MIDTRANS_SERVER_KEY or midtrans_key.startswith("SB-")):
+            problems.append("MIDTRANS_SERVER_KEY is a sandbox key (set ALLOW_TEST_PAYMENTS=1 only on a staging system)")
         if env.get("FLASK_DEBUG", "").lower() in ("1", "true", "yes") or env.get("FLASK_ENV") == "development":
             problems.append("debug mode is on (FLASK_DEBUG)")
         if problems:

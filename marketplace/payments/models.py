@@ -66,3 +66,27 @@ class Refund(db.Model):
     gateway_refund_id: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None]
+
+
+class GatewayCharge(db.Model):
+    """One charge at the Midtrans-shaped gateway (a VA number or a QR code). A payment may have several: switching
+    methods opens a new charge and cancels the old one. Every charge's money is accounted for: the one that paid
+    the payment is ``outcome="paid"``; one settled after another already paid (a superseded VA the buyer paid
+    anyway) is ``outcome="surplus"`` and goes back (``refund_status``)."""
+
+    __tablename__ = "gateway_charge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(db.ForeignKey("payment.id"), index=True)
+    gateway: Mapped[str] = mapped_column(String(16), default="midtrans")
+    order_ref: Mapped[str] = mapped_column(String(64), unique=True)  # the gateway's order_id (one per attempt)
+    transaction_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    method: Mapped[str] = mapped_column(String(24))  # our method code: va_bca, qris, ...
+    amount: Mapped[int]  # rupiah
+    status: Mapped[str] = mapped_column(String(24), default="pending")  # the gateway's transaction_status
+    outcome: Mapped[str | None] = mapped_column(String(16))  # None | paid | surplus
+    refund_status: Mapped[str | None] = mapped_column(String(16))  # surplus only: pending | refunded | manual | failed
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    expires_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    settled_at: Mapped[datetime | None]

@@ -61,3 +61,16 @@ def test_the_app_itself_refuses_debug_in_production(production_env):
 
     with pytest.raises(RuntimeError, match="debug"):
         create_app("production", DEBUG=True)
+
+
+def test_production_refuses_the_midtrans_sandbox_key_unless_staging_says_so(production_env):
+    production_env.setenv("MIDTRANS_API_BASE", "https://api.midtrans.com")
+    production_env.setenv("MIDTRANS_SERVER_KEY", "SB-Mid-server-abc")
+    with pytest.raises(RuntimeError, match="MIDTRANS_SERVER_KEY is a sandbox key"):
+        get_config("production")
+    production_env.setenv("ALLOW_TEST_PAYMENTS", "1")
+    get_config("production")
+    production_env.setenv("MIDTRANS_SERVER_KEY", "Mid-server-live")
+    production_env.delenv("MIDTRANS_API_BASE")
+    with pytest.raises(RuntimeError, match="MIDTRANS_API_BASE is not set"):
+        get_config("production")
