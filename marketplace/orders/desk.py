@@ -84,11 +84,19 @@ def ship(actor: Membership, order: Order, courier: str, tracking_number: str) ->
     return order
 
 
+def collect_cash(actor: Membership, order: Order) -> bool:
+    """"Uang COD diterima": the courier handed over the cash of a cash-on-delivery order."""
+    if services.collect_cash(order, actor.user_id):
+        audit(actor, "order.cod_cash", order.number, amount=order.total)
+        return True
+    return False
+
+
 def cancel(actor: Membership, order: Order, reason: str) -> Order:
     """Unpaid: cancelled, stock back. Paid: refunded in full through the gateway, stock back."""
     if not reason.strip():
         raise ValidationError(_("Alasan pembatalan wajib diisi."), field="reason")
-    was = order.status
     services.cancel_by_seller(order, actor.user_id, reason)
-    audit(actor, "order.cancel", order.number, reason=reason.strip()[:200], refunded=was == OrderStatus.PACKING)
+    audit(actor, "order.cancel", order.number, reason=reason.strip()[:200],
+          refunded=order.status == OrderStatus.REFUND_PENDING)
     return order

@@ -6,13 +6,16 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from marketplace.core.background import register_tasks
     from marketplace.outbox.services import subscribe
-    from marketplace.payments import card
+    from marketplace.payments import card, cod, transfer, transfer_views  # noqa: F401  (transfer_views: routes)
     from marketplace.payments.cli import register_cli
     from marketplace.payments.refunds import enqueue_refunds
     from marketplace.payments.views import bp
 
     card.register_methods()
+    cod.register_methods()
+    transfer.register_methods()
     app.register_blueprint(bp)
+    app.add_template_global(transfer.proofs_of, "transfer_proofs")
     register_cli(app)
     subscribe(app, "order.refund_requested", enqueue_refunds)
     register_tasks(app, "marketplace.payments.tasks", {
