@@ -1,12 +1,22 @@
 """The buyer's side of a manual transfer: upload the proof, see it again. (Routes on the payments blueprint.)"""
 
-from flask import current_app, flash, redirect, request, send_file, url_for
+from flask import Response, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.core.throttle import limit
 from marketplace.payments import services, transfer
+from marketplace.payments.transfer_models import TransferProof
 from marketplace.payments.views import bp, buyer_action
+
+
+def proof_response(proof: TransferProof) -> Response:
+    """The proof file, inline, never cached by a shared cache (it shows a bank account and a name)."""
+    data = transfer.proof_file(proof).read_bytes()
+    extension = proof.path.rsplit(".", 1)[-1]
+    return Response(data, mimetype=proof.content_type, headers={
+        "Cache-Control": "private, no-store",
+        "Content-Disposition": f'inline; filename="bukti-transfer-{proof.id}.{extension}"'})
 
 
 @bp.post("/<token>/bukti")
@@ -28,6 +38,4 @@ def upload_proof(token: str):
 def proof(token: str, proof_id: int):
     payment = services.payment_for_buyer(token, current_user.id)
     found = transfer.proof_for_buyer(payment, proof_id)
-    response = send_file(transfer.proof_file(found), mimetype=found.content_type, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return proof_response(found)

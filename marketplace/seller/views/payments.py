@@ -1,7 +1,7 @@
 """Payments on the dashboard: the koperasi's COD and bank-account settings, the manual transfers waiting for a
 check (with their proofs), the refunds waiting to be transferred back, and "Uang COD diterima" on an order."""
 
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from marketplace.core.errors import DomainError, NotFound
@@ -12,6 +12,7 @@ from marketplace.payments import cod, manual_refunds, transfer
 from marketplace.payments import services as payment_services
 from marketplace.payments.koperasi_settings import settings_of, update_settings
 from marketplace.payments.transfer_models import TransferProof
+from marketplace.payments.transfer_views import proof_response
 from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp, fail, form_errors_flash
 from marketplace.seller.forms import ActionForm
@@ -70,9 +71,7 @@ def _done(membership, action, success: str):
 @seller_view("payments")
 def payment_proof(membership, proof_id: int):
     proof = owned_or_404(TransferProof, membership.koperasi_id, proof_id)
-    response = send_file(transfer.proof_file(proof), mimetype=proof.content_type, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return proof_response(proof)
 
 
 @bp.post("/<slug>/pembayaran/bukti/<int:proof_id>/konfirmasi")
