@@ -56,7 +56,9 @@ def start(payment: Payment, orders: list[Order]) -> None:
             body = render_template("emails/cod_order_for_koperasi.txt", order=order,
                                    link=public_url("seller.order_detail", slug=order.koperasi.slug,
                                                    number=order.number))
-            queue_mail(emails, _("Pesanan COD baru %(number)s: siap dikemas", number=order.number), body)
+            subject = _("Pesanan COD baru %(number)s: siap dikemas", number=order.number)
+            for email in emails:  # one message each, like the other staff mail
+                queue_mail(email, subject, body)
 
 
 def refund(payment: Payment, amount: int, idempotency_key: str) -> str:

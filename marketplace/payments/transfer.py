@@ -140,7 +140,9 @@ def _mail_staff(proof: TransferProof, order: Order) -> None:
     if emails:
         body = render_template("emails/transfer_proof_for_koperasi.txt", order=order, proof=proof,
                                link=public_url("seller.payments", slug=order.koperasi.slug))
-        queue_mail(emails, _("Bukti transfer baru untuk pesanan %(number)s", number=order.number), body)
+        subject = _("Bukti transfer baru untuk pesanan %(number)s", number=order.number)
+        for email in emails:
+            queue_mail(email, subject, body)
 
 
 def _mail_buyer(proof: TransferProof, confirmed: bool) -> None:

@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from marketplace import create_app
 from marketplace.extensions import db as _db
+from tests.payments.cod_transfer_fixtures import make_cart  # noqa: F401  (a fixture for the COD/transfer tests)
 
 
 def free_port() -> int:
