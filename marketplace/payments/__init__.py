@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     transfer.register_methods()
     app.register_blueprint(bp)
     app.add_template_global(transfer.proofs_of, "transfer_proofs")
+    app.add_template_global(lambda payment: transfer.waiting_proof(payment) is not None, "transfer_waiting")
     register_cli(app)
     subscribe(app, "order.refund_requested", enqueue_refunds)
     register_tasks(app, "marketplace.payments.tasks", {

@@ -3,6 +3,7 @@ koperasi's maximum (else the reason, naming the koperasi and its limit); picking
 with nothing paid and nothing left to expire; the koperasi records each order's cash after shipping and the
 payment is received once all of it is in; cancelling before shipping gives the stock back and refunds nothing."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -147,4 +148,6 @@ def test_the_buyer_picks_cod_and_sees_it_and_the_desk_records_the_cash(client, d
     db.session.expire_all()
     assert services.orders_of(payment)[0].paid_at is not None
     assert db.session.get(type(payment), payment.id).status == PaymentStatus.SUCCEEDED
-    assert "Uang COD Rp 35.000 diterima" in client.get(base).get_data(as_text=True)
+    page = client.get(base).get_data(as_text=True)
+    assert re.search(r'Uang COD diterima [^<]+:\s*<strong class="price">Rp 35.000', page)
+    assert "<button" not in page.split('data-testid="cod"')[1].split("</section>")[0]  # recorded: no button

@@ -36,6 +36,7 @@ def test_buyer_transfers_uploads_and_finance_staff_confirm(client, db, login, ma
     assert "JPEG/PNG atau PDF" in page and db.session.scalar(select(TransferProof.id)) is None
     page = _upload(client, token).get_data(as_text=True)
     assert "Menunggu konfirmasi" in page
+    assert "Ganti metode pembayaran" not in page and 'id="card-form"' not in page  # no second way to pay now
     proof = db.session.scalar(select(TransferProof))
     assert client.get(f"/pembayaran/{token}/bukti/{proof.id}").data == png_bytes()
     login(make_user(name="Pembeli Lain"))
