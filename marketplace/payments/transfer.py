@@ -16,7 +16,8 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from marketplace.catalog.images import check_image
 from marketplace.core.errors import NotFound, ValidationError
@@ -124,6 +125,7 @@ def submit_proof(payment: Payment, user_id: int, data: bytes) -> TransferProof:
     target = proof_dir() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
+    db.session.info.setdefault("new_transfer_proofs", []).append(target)  # removed again if this rolls back
     proof = TransferProof(payment_id=payment.id, koperasi_id=orders[0].koperasi_id, path=relative,
                           content_type=content_type, size_bytes=len(data), amount=payment.amount, status="waiting",
                           uploaded_by_id=user_id, uploaded_at=utcnow())
@@ -133,6 +135,17 @@ def submit_proof(payment: Payment, user_id: int, data: bytes) -> TransferProof:
     db.session.flush()
     _mail_staff(proof, orders[0])
     return proof
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_new_proofs(session: Session) -> None:
+    session.info.pop("new_transfer_proofs", None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _remove_new_proofs(session: Session) -> None:
+    for path in session.info.pop("new_transfer_proofs", None) or []:
+        path.unlink(missing_ok=True)
 
 
 def _mail_staff(proof: TransferProof, order: Order) -> None:

@@ -185,3 +185,16 @@ def test_a_paid_transfer_is_refunded_by_finance_staff_by_hand(db, make_shop, mak
     assert manual_refunds.confirm(_member(db, shop), refund, "BCA ref 991") is True
     db.session.commit()
     assert order.status == OrderStatus.REFUNDED and manual_refunds.waiting(shop.koperasi.id) == []
+
+
+def test_a_proof_whose_transaction_rolls_back_leaves_no_file(db, make_shop, make_cart):
+    shop = make_shop()
+    accept(db, shop)
+    payment, (order,), buyer = make_cart(shop)
+    services.choose_method(payment, "transfer")
+    db.session.commit()
+    proof = transfer.submit_proof(payment, buyer.id, png_bytes())
+    path = transfer.proof_file(proof)
+    assert path.exists()
+    db.session.rollback()
+    assert not path.exists() and db.session.scalar(select(func.count()).select_from(TransferProof)) == 0
