@@ -1,7 +1,7 @@
 """A buyer pays a two-koperasi cart by cash on delivery in a real browser on a 390x844 phone: picks "Bayar di
 tempat (COD)" on the payment page, sees "Dikemas", then "Bayar di tempat" in the order list. With
 $OPOP_SCREENSHOTS_DIR set, the order list is saved as phone-cod.png there (docs/screenshots/ keeps one copy).
-(Here rather than tests/e2e: it shares the payment pages' live app.)"""
+The `journey` fixture (tests/live.py) keeps a screenshot of the page when the test fails."""
 
 import itertools
 import os
@@ -15,7 +15,6 @@ from marketplace.catalog.models import ProductStatus
 from marketplace.extensions import db
 from marketplace.inventory.services import set_stock
 from marketplace.payments.transfer_models import KoperasiPaymentSettings
-from tests.browser import screenshot_on_failure
 from tests.factories import PASSWORD, verified_koperasi
 from tests.stock_fixtures import ADDRESS, warehouse_of
 
@@ -45,45 +44,37 @@ def cod_shops(live_app):
     return {"products": slugs, "buyer": email}
 
 
-def test_buyer_pays_a_cart_by_cod_on_a_phone(live_app, browser, cod_shops):
-    base = live_app.config["PUBLIC_BASE_URL"]
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  locale="id-ID")
-    page = context.new_page()
-    with screenshot_on_failure(page, "buyer-cod"):
-        page.goto(f"{base}/masuk")
-        page.fill("input[name=email]", cod_shops["buyer"])
-        page.fill("input[name=password]", PASSWORD)
+def test_buyer_pays_a_cart_by_cod_on_a_phone(journey, cod_shops):
+    base = journey.base
+    page = journey.page(phone=True)
+    journey.log_in(page, cod_shops["buyer"])
+    for slug in cod_shops["products"]:
+        page.goto(f"{base}/produk/{slug}")
         with page.expect_navigation():
-            page.click("main form button:has-text('Masuk')")
-        for slug in cod_shops["products"]:
-            page.goto(f"{base}/produk/{slug}")
-            with page.expect_navigation():
-                page.click("button:has-text('+ Keranjang')")
-        page.goto(f"{base}/checkout/alamat")
-        for field in ("recipient", "phone", "district", "village", "street", "postal_code"):
-            page.fill(f"[name={field}]", ADDRESS[field])
-        page.select_option("select[name=region_code]", ADDRESS["region_code"])
-        with page.expect_navigation():
-            page.click("button:has-text('Lanjut ke pengiriman')")
-        with page.expect_navigation():
-            page.click("form[action$='/selesai'] button.btn")
-        assert "/pembayaran/" in page.url
-        cod_button = page.locator("button[data-method=cod]")
-        assert cod_button.is_enabled() and "Bayar di tempat" in cod_button.inner_text()
-        with page.expect_navigation():
-            cod_button.click()
-        page.wait_for_selector("[data-testid=cod-placed]")
-        assert page.content().count("Dikemas") >= 2
-        page.goto(f"{base}/pesanan")
-        cards = page.locator("article.order-card")
-        assert cards.count() == 2
-        for i in range(2):
-            text = cards.nth(i).inner_text()
-            assert "Dikemas" in text and "Bayar di tempat" in text and "Bayar sekarang" not in text
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing pushes the page sideways
-        if os.environ.get("OPOP_SCREENSHOTS_DIR"):
-            target = Path(os.environ["OPOP_SCREENSHOTS_DIR"])
-            target.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(target / "phone-cod.png"), full_page=True)
-    context.close()
+            page.click("button:has-text('+ Keranjang')")
+    page.goto(f"{base}/checkout/alamat")
+    for field in ("recipient", "phone", "district", "village", "street", "postal_code"):
+        page.fill(f"[name={field}]", ADDRESS[field])
+    page.select_option("select[name=region_code]", ADDRESS["region_code"])
+    with page.expect_navigation():
+        page.click("button:has-text('Lanjut ke pengiriman')")
+    with page.expect_navigation():
+        page.click("form[action$='/selesai'] button.btn")
+    assert "/pembayaran/" in page.url
+    cod_button = page.locator("button[data-method=cod]")
+    assert cod_button.is_enabled() and "Bayar di tempat" in cod_button.inner_text()
+    with page.expect_navigation():
+        cod_button.click()
+    page.wait_for_selector("[data-testid=cod-placed]")
+    assert page.content().count("Dikemas") >= 2
+    page.goto(f"{base}/pesanan")
+    cards = page.locator("article.order-card")
+    assert cards.count() == 2
+    for i in range(2):
+        text = cards.nth(i).inner_text()
+        assert "Dikemas" in text and "Bayar di tempat" in text and "Bayar sekarang" not in text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing pushes the page sideways
+    if os.environ.get("OPOP_SCREENSHOTS_DIR"):
+        target = Path(os.environ["OPOP_SCREENSHOTS_DIR"])
+        target.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(target / "phone-cod.png"), full_page=True)
