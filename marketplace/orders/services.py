@@ -77,9 +77,18 @@ def _locked(order: Order) -> Order:
     return lock_rows(Order, [order.id])[0]
 
 
+def buyer_may_cancel(order: Order) -> bool:
+    """Unpaid, or cash on delivery that the koperasi has not packed yet (no money moved, nothing to refund)."""
+    return order.status == OrderStatus.UNPAID or (
+        order.status == OrderStatus.PACKING and order.cash_on_delivery and order.paid_at is None
+        and order.packed_at is None)
+
+
 def cancel_by_buyer(order: Order, user_id: int) -> Order:
     order = _locked(order)
-    if order.status != OrderStatus.UNPAID:
+    if not buyer_may_cancel(order):
+        if order.cash_on_delivery:
+            raise InvalidTransition(_("Pesanan COD yang sudah dikemas hanya bisa dibatalkan oleh penjual."))
         raise InvalidTransition(_("Pesanan yang sudah dibayar hanya bisa dibatalkan oleh penjual."))
     cancel_unpaid(order, _("Dibatalkan pembeli"), user_id)
     return order

@@ -50,6 +50,11 @@ def start(payment: Payment, orders: list[Order]) -> None:
     for order in orders:
         orders_service.place_cash_on_delivery(order, order.user_id)
     payment.details = {"cash_due": payment.amount}
+    if orders and orders[0].email:  # the buyer's confirmation: what to have ready for the courier
+        body = render_template("emails/cod_placed.txt", orders=orders, amount=payment.amount,
+                               link=public_url("orders.index"))
+        queue_mail(orders[0].email, _("Pesanan Anda dibayar di tempat (COD): siapkan %(amount)s",
+                                      amount=format_rupiah(payment.amount)), body)
     for order in orders:
         emails = staff_emails(order.koperasi_id, ORDER_ROLES)
         if emails:

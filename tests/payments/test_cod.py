@@ -151,3 +151,35 @@ def test_the_buyer_picks_cod_and_sees_it_and_the_desk_records_the_cash(client, d
     page = client.get(base).get_data(as_text=True)
     assert re.search(r'Uang COD diterima [^<]+:\s*<strong class="price">Rp 35.000', page)
     assert "<button" not in page.split('data-testid="cod"')[1].split("</section>")[0]  # recorded: no button
+
+
+def test_the_buyer_may_cancel_a_cod_order_until_it_is_packed(app, client, db, login, make_shop, make_cart):
+    shop = make_shop()
+    accept(db, shop)
+    payment, (order, ), buyer = make_cart(shop, quantity=3)
+    before = len(sent_mail(app))
+    services.choose_method(payment, "cod")
+    db.session.commit()
+    mail = [m for m in sent_mail(app)[before:] if m.to == [buyer.email]]
+    assert len(mail) == 1 and "Rp 85.000" in mail[0].subject and order.number in mail[0].body
+    free = available_by_variant([shop.variant.id])[shop.variant.id]
+    login(buyer)
+    assert "Batalkan pesanan" in client.get(f"/pesanan/{order.number}").get_data(as_text=True)
+    client.post(f"/pesanan/{order.number}/batal")
+    db.session.expire_all()
+    assert order.status == OrderStatus.CANCELLED
+    assert available_by_variant([shop.variant.id])[shop.variant.id] == free + 3
+    assert _events(db, "order.refund_requested", order.id) == 0
+    assert 'data-testid="cod-placed"' not in client.get(f"/pembayaran/{payment.checkout_token}").get_data(
+        as_text=True)
+
+
+def test_a_packed_cod_order_is_cancelled_by_the_seller_only(db, make_shop, make_cart):
+    shop = make_shop()
+    accept(db, shop)
+    payment, (order, ), buyer = make_cart(shop)
+    services.choose_method(payment, "cod")
+    desk.pack(_owner(db, shop), order)
+    db.session.commit()
+    with pytest.raises(orders.InvalidTransition, match="COD yang sudah dikemas"):
+        orders.cancel_by_buyer(order, buyer.id)
