@@ -4,10 +4,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.core.background import register_tasks
+    from marketplace.core.background import register_demo_step, register_tasks
     from marketplace.outbox.services import subscribe
     from marketplace.payments import card, cod, transfer, transfer_views  # noqa: F401  (transfer_views: routes)
     from marketplace.payments.cli import register_cli
+    from marketplace.payments.koperasi_settings import seed_payment_settings
     from marketplace.payments.refunds import enqueue_refunds
     from marketplace.payments.views import bp
 
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(transfer.proofs_of, "transfer_proofs")
     app.add_template_global(lambda payment: transfer.waiting_proof(payment) is not None, "transfer_waiting")
     register_cli(app)
+    register_demo_step(app, seed_payment_settings)
     subscribe(app, "order.refund_requested", enqueue_refunds)
     register_tasks(app, "marketplace.payments.tasks", {
         "payments-retry-refunds": {"task": "payments.retry_refunds", "schedule": 900.0},

@@ -79,3 +79,14 @@ def staff_emails(koperasi_id: int, roles) -> list[str]:
         select(User.email).join(Membership, Membership.user_id == User.id)
         .where(Membership.koperasi_id == koperasi_id, Membership.role.in_(list(roles))).order_by(User.email)).all()
     return list(dict.fromkeys(emails))
+
+
+def seed_payment_settings(koperasi, products, rng) -> None:
+    """Demo step: every demo koperasi takes COD up to Rp 1.000.000 and has a bank account for manual transfers."""
+    if settings_of(koperasi.id) is not None:
+        return
+    db.session.add(KoperasiPaymentSettings(
+        koperasi_id=koperasi.id, cod_enabled=True, cod_max_amount=1_000_000, bank_name=BANKS[koperasi.id % 6],
+        bank_account_number=str(7_100_000_000 + koperasi.id * 7919),  # from the id: the others' rng is untouched
+        bank_account_holder=koperasi.name[:120]))
+    db.session.flush()
