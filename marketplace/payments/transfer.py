@@ -120,7 +120,11 @@ def submit_proof(payment: Payment, user_id: int, data: bytes) -> TransferProof:
         raise services.PaymentFailed(_("Pembayaran ini tidak menunggu bukti transfer."))
     if waiting_proof(payment) is not None:
         raise services.PaymentFailed(_("Bukti transfer Anda sudah dikirim dan sedang diperiksa koperasi."))
-    orders = _unpaid(services.orders_of(payment))
+    # The orders too (after the payment, as ``record_success`` does): an expiry cancelling one right now either
+    # finishes first (and the upload is refused) or waits and finds no deadline.
+    orders = _unpaid(lock_rows(Order, [o.id for o in services.orders_of(payment)]))
+    if not orders:
+        raise services.PaymentFailed(_("Pembayaran ini tidak menunggu bukti transfer."))
     relative = f"{payment.id}/{uuid.uuid4().hex}.{extension}"
     target = proof_dir() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
