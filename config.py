@@ -85,6 +85,10 @@ class Config:
     CHECKOUT_MAX_UNITS_PER_VARIANT = _env_int("CHECKOUT_MAX_UNITS_PER_VARIANT", 50)
     CHECKOUT_MAX_UNITS = _env_int("CHECKOUT_MAX_UNITS", 200)
     ORDER_PAYMENT_MINUTES = _env_int("ORDER_PAYMENT_MINUTES", 60)  # unpaid orders are cancelled after this
+    # A manual bank transfer gives the buyer this long to pay (and upload the proof); a waiting proof stops the clock.
+    TRANSFER_PAYMENT_HOURS = _env_int("TRANSFER_PAYMENT_HOURS", 24)
+    # Buyers' transfer proofs: private, never under MEDIA_DIR (default: transfer-proofs/ beside MEDIA_DIR).
+    TRANSFER_PROOF_DIR = os.environ.get("TRANSFER_PROOF_DIR") or None
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json" in production: one object per line, with request id
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")  # when set, /metrics wants "Authorization: Bearer <token>"

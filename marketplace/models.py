@@ -28,3 +28,4 @@ from marketplace.opop.models import (  # noqa: F401
 from marketplace.orders.models import Order, OrderLine, OrderStatusChange, PartnerOrder  # noqa: F401
 from marketplace.outbox.models import OutboxEvent  # noqa: F401
 from marketplace.payments.models import Payment, PaymentEvent, Refund  # noqa: F401
+from marketplace.payments.transfer_models import KoperasiPaymentSettings, TransferProof  # noqa: F401

@@ -20,6 +20,8 @@ from marketplace.inventory.services import create_warehouse, set_stock
 from marketplace.koperasi import services as koperasi_services
 from marketplace.koperasi.models import AuditEntry, Invitation, Membership, Role
 from marketplace.orders.models import Order
+from marketplace.payments.models import Payment, Refund
+from marketplace.payments.transfer_models import KoperasiPaymentSettings, TransferProof
 
 
 def png_bytes(size=(40, 30), color=(200, 40, 40)) -> bytes:
@@ -69,6 +71,7 @@ class Shop:
         self.certification, self.invitation, self.job, self.owner = certification, invitation, job, owner
         self.member, self.warehouse, self.order = extra_member, warehouse, order
         self.channel_account, self.channel_listing = channel_account, channel_listing
+        self.proof = self.refund = None  # payment rows, made by ``add_payment_rows``
 
     def ids(self) -> dict:
         """URL argument name -> this shop's id, for every kind of id a seller route may take."""
@@ -78,7 +81,42 @@ class Shop:
             "invitation_id": self.invitation.id, "job_id": self.job.id, "warehouse_id": self.warehouse.id,
             "number": self.order.number, "account_id": self.channel_account.id,
             "listing_id": self.channel_listing.id,
+            "proof_id": self.proof.id if self.proof else 0, "refund_id": self.refund.id if self.refund else 0,
         }
+
+
+def add_payment_rows(shop: Shop) -> Shop:
+    """Bank account and COD settings, a transfer proof waiting for the koperasi, and a refund waiting to be
+    transferred back by hand, each on an order of its own."""
+    from marketplace.extensions import db
+    from marketplace.orders import services as order_services
+    from marketplace.payments import transfer
+    from marketplace.payments.models import Payment, PaymentStatus, Refund
+    from marketplace.payments.transfer_models import KoperasiPaymentSettings
+
+    db.session.add(KoperasiPaymentSettings(koperasi_id=shop.koperasi.id, cod_enabled=True, cod_max_amount=500000,
+                                           bank_name="BCA", bank_account_number=f"88{shop.koperasi.id:08d}",
+                                           bank_account_holder=shop.koperasi.name))
+
+    def paid_by_transfer(order, status):
+        payment = Payment(checkout_token=order.checkout_token, amount=order.total, method="transfer",
+                          gateway="manual", status=status)
+        db.session.add(payment)
+        db.session.flush()
+        order.payment_id = payment.id
+        db.session.flush()
+        return payment
+
+    waiting = make_paid_order(shop.variant, 1, paid=False, recipient="Pembeli Transfer")
+    shop.proof = transfer.submit_proof(paid_by_transfer(waiting, PaymentStatus.PENDING), shop.owner.id, png_bytes())
+    cancelled = make_paid_order(shop.variant, 1, recipient="Pembeli Refund")
+    payment = paid_by_transfer(cancelled, PaymentStatus.SUCCEEDED)
+    order_services.request_refund(cancelled, "Dibatalkan koperasi")
+    shop.refund = Refund(payment_id=payment.id, order_id=cancelled.id, amount=cancelled.total, status="manual",
+                         attempts=1, last_error="Dana transfer manual dikembalikan lewat transfer bank.")
+    db.session.add(shop.refund)
+    db.session.commit()
+    return shop
 
 
 _emails = itertools.count(1)
@@ -159,7 +197,14 @@ def fingerprint(db) -> tuple:
         rows(Membership, Membership.id, Membership.role, Membership.koperasi_id),
         rows(Invitation, Invitation.id, Invitation.revoked_at, Invitation.accepted_at),
         rows(ImportJob, ImportJob.id, ImportJob.status),
-        rows(AuditEntry, AuditEntry.id),
+        rows(Payment, Payment.id, Payment.status, Payment.method, Payment.amount),
+        rows(Refund, Refund.id, Refund.status),
+        rows(TransferProof, TransferProof.id, TransferProof.status),
+        tuple(db.session.execute(select(KoperasiPaymentSettings.koperasi_id, KoperasiPaymentSettings.cod_enabled,
+                                        KoperasiPaymentSettings.cod_max_amount,
+                                        KoperasiPaymentSettings.bank_account_number)
+                                 .order_by(KoperasiPaymentSettings.koperasi_id)).all()),
+        rows(AuditEntry, AuditEntry.id),  # last: some tests compare everything but the audit log
     )
 
 

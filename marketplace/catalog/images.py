@@ -19,34 +19,42 @@ MAX_SIDE = 1200
 THUMB_SIDE = 400
 
 
-def _decode(data: bytes) -> Image.Image:
+def check_image(data: bytes, formats=ALLOWED_FORMATS, not_image: str | None = None,
+                field: str = "image") -> Image.Image:
+    """The upload checks every picture goes through (product photos, transfer proofs): the byte cap, the pixel cap
+    read from the header before anything is decoded, and a real image in one of ``formats``. Returns it loaded."""
     limit = current_app.config["MAX_IMAGE_BYTES"]
+    not_image = not_image or _("Berkas ini bukan gambar JPEG, PNG atau WebP.")
     if len(data) > limit:
         raise ValidationError(
-            _("Ukuran gambar maksimal %(mb)s MB.", mb=limit // (1024 * 1024)), field="image"
+            _("Ukuran gambar maksimal %(mb)s MB.", mb=limit // (1024 * 1024)), field=field
         )
     try:
         probe = Image.open(io.BytesIO(data))
         # The header gives the size without decoding: a 20 KB PNG can unpack to 13000x13000 (1.5 GB).
-        _check_pixels(probe.width, probe.height)
+        _check_pixels(probe.width, probe.height, field)
         probe.verify()
         image = Image.open(io.BytesIO(data))
-        if image.format not in ALLOWED_FORMATS:
-            raise ValidationError(_("Berkas ini bukan gambar JPEG, PNG atau WebP."), field="image")
+        if image.format not in formats:
+            raise ValidationError(not_image, field=field)
         image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        _check_pixels(current_app.config["MAX_IMAGE_PIXELS"] + 1, 1)
+        _check_pixels(current_app.config["MAX_IMAGE_PIXELS"] + 1, 1, field)
         raise
     except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValidationError(_("Berkas ini bukan gambar JPEG, PNG atau WebP."), field="image") from None
-    return image.convert("RGB")
+        raise ValidationError(not_image, field=field) from None
+    return image
 
 
-def _check_pixels(width: int, height: int) -> None:
+def _decode(data: bytes) -> Image.Image:
+    return check_image(data).convert("RGB")
+
+
+def _check_pixels(width: int, height: int, field: str = "image") -> None:
     cap = current_app.config["MAX_IMAGE_PIXELS"]
     if width * height > cap:
         raise ValidationError(
-            _("Gambar terlalu besar: maksimal %(mp)s megapiksel.", mp=cap // 1_000_000), field="image"
+            _("Gambar terlalu besar: maksimal %(mp)s megapiksel.", mp=cap // 1_000_000), field=field
         )
 
 

@@ -15,6 +15,7 @@ AREA_ROLES: dict[str, frozenset[Role]] = {
     "stock": frozenset({Role.ADMIN, Role.STOCK}),
     "orders": frozenset({Role.ADMIN, Role.ORDERS}),
     "reports": frozenset({Role.ADMIN, Role.FINANCE}),
+    "payments": frozenset({Role.ADMIN, Role.FINANCE}),  # COD, bank account, transfer proofs, manual refunds
     "channels": frozenset({Role.ADMIN}),  # partner shops (Shopee, TikTok Shop): their tokens and what is pushed
     "members": frozenset({Role.OWNER}),
     "audit": frozenset({Role.OWNER}),

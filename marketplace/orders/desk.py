@@ -29,6 +29,11 @@ TABS = {
 }
 
 
+def _waiting_since():
+    """When the order became work for the koperasi: paid, or placed for cash on delivery (no ``paid_at`` yet)."""
+    return func.coalesce(Order.paid_at, Order.created_at)
+
+
 def tab_counts(koperasi_id: int) -> dict[str, int]:
     """Every tab's count in one query."""
     columns = [func.count().label("semua")] + [
@@ -53,7 +58,7 @@ def list_orders(koperasi_id: int, *, tab: str = "semua", q: str = "", page: int 
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     # Oldest first where work waits (packing, shipping), newest first elsewhere.
     oldest_first = tab in ("perlu-dikemas", "siap-kirim")
-    order_by = (Order.paid_at.asc(), Order.id) if oldest_first else (Order.created_at.desc(), Order.id.desc())
+    order_by = (_waiting_since().asc(), Order.id) if oldest_first else (Order.created_at.desc(), Order.id.desc())
     items = db.session.scalars(query.options(selectinload(Order.lines), selectinload(Order.partner)).order_by(*order_by)
                                .limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=list(items), page=page, per_page=per_page, total=total)
@@ -64,7 +69,7 @@ def orders_to_pack(koperasi_id: int, limit: int = 5) -> tuple[int, list[Order]]:
     condition = (Order.koperasi_id == koperasi_id, Order.status == OrderStatus.PACKING, Order.packed_at.is_(None))
     total = db.session.scalar(select(func.count()).select_from(Order).where(*condition)) or 0
     orders = db.session.scalars(select(Order).where(*condition).options(selectinload(Order.lines))
-                                .order_by(Order.paid_at, Order.id).limit(limit)).all()
+                                .order_by(_waiting_since(), Order.id).limit(limit)).all()
     return total, list(orders)
 
 
@@ -84,11 +89,19 @@ def ship(actor: Membership, order: Order, courier: str, tracking_number: str) ->
     return order
 
 
+def collect_cash(actor: Membership, order: Order) -> bool:
+    """"Uang COD diterima": the courier handed over the cash of a cash-on-delivery order."""
+    if services.collect_cash(order, actor.user_id):
+        audit(actor, "order.cod_cash", order.number, amount=order.total)
+        return True
+    return False
+
+
 def cancel(actor: Membership, order: Order, reason: str) -> Order:
     """Unpaid: cancelled, stock back. Paid: refunded in full through the gateway, stock back."""
     if not reason.strip():
         raise ValidationError(_("Alasan pembatalan wajib diisi."), field="reason")
-    was = order.status
     services.cancel_by_seller(order, actor.user_id, reason)
-    audit(actor, "order.cancel", order.number, reason=reason.strip()[:200], refunded=was == OrderStatus.PACKING)
+    audit(actor, "order.cancel", order.number, reason=reason.strip()[:200],
+          refunded=order.status == OrderStatus.REFUND_PENDING)
     return order

@@ -3,6 +3,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.timeutil import utcnow
@@ -60,7 +61,9 @@ class Order(db.Model):
     weight_grams: Mapped[int]
     note: Mapped[str] = mapped_column(Text, default="")
     payment_due_at: Mapped[datetime | None]
-    paid_at: Mapped[datetime | None]
+    paid_at: Mapped[datetime | None]  # the money was received (for cash on delivery: when the koperasi got it)
+    # Cash on delivery: "dikemas" before any money; the koperasi collects it when the parcel arrives.
+    cash_on_delivery: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     koperasi = relationship("Koperasi")

@@ -19,7 +19,8 @@ from marketplace.outbox import services as outbox
 
 ALLOWED = {
     OrderStatus.UNPAID: {OrderStatus.PACKING, OrderStatus.CANCELLED},
-    OrderStatus.PACKING: {OrderStatus.SHIPPED, OrderStatus.REFUND_PENDING},
+    # Cancelled from dikemas only when no money was taken yet (cash on delivery); a paid one is refunded.
+    OrderStatus.PACKING: {OrderStatus.SHIPPED, OrderStatus.REFUND_PENDING, OrderStatus.CANCELLED},
     OrderStatus.SHIPPED: {OrderStatus.COMPLETED},
     OrderStatus.COMPLETED: set(),
     OrderStatus.CANCELLED: {OrderStatus.REFUND_PENDING},  # only when a payment arrives after the order expired
@@ -76,9 +77,18 @@ def _locked(order: Order) -> Order:
     return lock_rows(Order, [order.id])[0]
 
 
+def buyer_may_cancel(order: Order) -> bool:
+    """Unpaid, or cash on delivery that the koperasi has not packed yet (no money moved, nothing to refund)."""
+    return order.status == OrderStatus.UNPAID or (
+        order.status == OrderStatus.PACKING and order.cash_on_delivery and order.paid_at is None
+        and order.packed_at is None)
+
+
 def cancel_by_buyer(order: Order, user_id: int) -> Order:
     order = _locked(order)
-    if order.status != OrderStatus.UNPAID:
+    if not buyer_may_cancel(order):
+        if order.cash_on_delivery:
+            raise InvalidTransition(_("Pesanan COD yang sudah dikemas hanya bisa dibatalkan oleh penjual."))
         raise InvalidTransition(_("Pesanan yang sudah dibayar hanya bisa dibatalkan oleh penjual."))
     cancel_unpaid(order, _("Dibatalkan pembeli"), user_id)
     return order
@@ -120,8 +130,9 @@ def cancel_by_seller(order: Order, user_id: int, reason: str = "") -> Order:
     order = _locked(order)
     refuse_if_partner_managed(order)
     note = reason.strip() or _("Dibatalkan penjual")
-    if order.status == OrderStatus.UNPAID:
-        cancel_unpaid(order, note, user_id)
+    if order.status == OrderStatus.UNPAID or (order.status == OrderStatus.PACKING and order.cash_on_delivery
+                                               and order.paid_at is None):
+        cancel_unpaid(order, note, user_id)  # nothing was paid, nothing goes back: only the stock
     elif order.status == OrderStatus.PACKING:
         request_refund(order, note, user_id)
     else:
@@ -171,6 +182,40 @@ def confirm_received(order: Order, user_id: int) -> Order:
     _transition(order, OrderStatus.COMPLETED, _("Pesanan diterima pembeli"), user_id)
     db.session.flush()
     return order
+
+
+def place_cash_on_delivery(order: Order, user_id: int | None = None) -> Order:
+    """The buyer pays the courier: the order goes to the koperasi to pack now, with no money taken (``paid_at``
+    stays empty until the koperasi says the cash came in) and no payment deadline left to expire it."""
+    order = _locked(order)
+    if order.status != OrderStatus.UNPAID:
+        raise InvalidTransition(_("Pesanan %(number)s tidak menunggu pembayaran.", number=order.number))
+    _transition(order, OrderStatus.PACKING, _("Bayar di tempat (COD): dibayar tunai saat paket diterima"), user_id)
+    order.cash_on_delivery, order.payment_due_at = True, None
+    db.session.flush()
+    return order
+
+
+def collect_cash(order: Order, user_id: int | None = None, now: datetime | None = None) -> bool:
+    """The koperasi received a cash-on-delivery order's money (after shipping). False when it was recorded
+    already (a second click changes nothing)."""
+    order = _locked(order)
+    if not order.cash_on_delivery or order.status not in (OrderStatus.SHIPPED, OrderStatus.COMPLETED):
+        raise InvalidTransition(_("Uang COD dicatat setelah pesanan COD dikirim."))
+    if order.paid_at is not None:
+        return False
+    order.paid_at = now or utcnow()
+    db.session.add(OrderStatusChange(order=order, from_status=order.status, to_status=order.status,
+                                     note=_("Uang COD diterima koperasi"), user_id=user_id))
+    db.session.flush()
+    return True
+
+
+def set_payment_due(order: Order, due: datetime | None) -> None:
+    """A new payment deadline for an unpaid order: later for a manual transfer, none while the koperasi checks a
+    transfer proof (``expire_unpaid`` skips an order without a deadline)."""
+    if order.status == OrderStatus.UNPAID:
+        order.payment_due_at = due
 
 
 def expire_unpaid(now: datetime | None = None, limit: int = 200) -> list[str]:

@@ -133,7 +133,9 @@ def record_success(payment: Payment, amount: int, currency: str = "idr", intent_
     # The orders are locked too: an expiry cancelling one right now either finishes first (and the money goes
     # back) or waits and finds it paid.
     for order in lock_rows(Order, [o.id for o in orders_of(payment)]):
-        if not orders_service.mark_paid(order) and order.status == OrderStatus.CANCELLED:
+        # (A cash-on-delivery order cancelled before shipping took no money: there is nothing to give back.)
+        if (not orders_service.mark_paid(order) and order.status == OrderStatus.CANCELLED
+                and not order.cash_on_delivery):
             # Paid after the deadline cancelled it: the stock is gone, so the money goes back (after commit).
             orders_service.request_refund(order, _("Pembayaran diterima setelah batas waktu; dana dikembalikan"))
     db.session.flush()

@@ -37,7 +37,7 @@ ROLE_CHOICES = [
     SelectChoice(Role.CATALOG.value, _l("Katalog (produk, impor/ekspor)")),
     SelectChoice(Role.STOCK.value, _l("Stok dan gudang")),
     SelectChoice(Role.ORDERS.value, _l("Pesanan")),
-    SelectChoice(Role.FINANCE.value, _l("Keuangan (laporan)")),
+    SelectChoice(Role.FINANCE.value, _l("Keuangan (laporan, pembayaran, transfer)")),
     SelectChoice(Role.OWNER.value, _l("Pemilik (semua akses)")),
 ]
 

@@ -70,7 +70,7 @@ def dashboard_pages(app, slug: str, ids: dict) -> list[str]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/seller/<") or "GET" not in rule.methods:
             continue
-        if rule.endpoint.endswith("_status") or rule.endpoint == "seller.bulk_export":
+        if rule.endpoint.endswith("_status") or rule.endpoint in ("seller.bulk_export", "seller.payment_proof"):
             continue  # JSON and file downloads, not pages
         values = {"slug": slug, **{k: v for k, v in ids.items() if k in rule.arguments}}
         paths.append(rule.build(values, append_unknown=False)[1])

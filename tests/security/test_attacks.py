@@ -49,7 +49,8 @@ def test_script_in_product_name_and_description_never_runs(client, db, login, ma
 
 def _url_values(shop) -> dict:
     return {**shop.ids(), "koperasi_id": shop.koperasi.id, "line_id": 1, "slug": shop.koperasi.slug,
-            "number": shop.order.number, "token": "tok-x", "fmt": "csv", "lang": "id", "platform": "shopee"}
+            "number": shop.order.number, "category_id": 1, "token": "tok-x", "fmt": "csv", "lang": "id",
+            "platform": "shopee"}
 
 
 def _payload(text: str) -> dict:

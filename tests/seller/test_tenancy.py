@@ -9,7 +9,7 @@ import pytest
 from marketplace.koperasi import services as koperasi_services
 from marketplace.koperasi.models import Role
 from tests.factories import PASSWORD
-from tests.seller_fixtures import png_bytes
+from tests.seller_fixtures import add_payment_rows, png_bytes
 
 # Routes of the seller package that are not under /seller/<slug>/ (they have their own tests).
 UNSCOPED = {"seller.index", "seller_invite.accept"}
@@ -60,7 +60,7 @@ def login_with_csrf(client, csrf, user):
 
 
 def test_every_seller_route_hides_other_koperasi(app, client, csrf, make_shop, snapshot):
-    mine, theirs = make_shop("Koperasi Kita"), make_shop("Koperasi Tetangga")
+    mine, theirs = add_payment_rows(make_shop("Koperasi Kita")), add_payment_rows(make_shop("Koperasi Tetangga"))
     login_with_csrf(client, csrf, mine.owner)
     token = csrf(f"/seller/{mine.koperasi.slug}/produk")
     before = snapshot()
@@ -105,6 +105,7 @@ ROLE_SPEC = [
     ("/pesanan", {Role.OWNER, Role.ADMIN, Role.ORDERS}),
     ("/laporan", {Role.OWNER, Role.ADMIN, Role.FINANCE}),
     ("/kanal", {Role.OWNER, Role.ADMIN}),
+    ("/pembayaran", {Role.OWNER, Role.ADMIN, Role.FINANCE}),
 ]
 
 
@@ -120,7 +121,7 @@ def allowed_roles(path: str, slug: str) -> set[Role]:
 
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_reaches_only_its_pages(app, db, make_shop, make_staff, role, snapshot):
-    shop = make_shop()
+    shop = add_payment_rows(make_shop())
     user = make_staff(name=f"Staf {role.value}")
     koperasi_services.add_member(shop.koperasi, user, role)
     client = app.test_client()

@@ -9,7 +9,7 @@ from marketplace.koperasi.services import memberships_of
 from marketplace.seller import overview as overview_queries
 from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp
-from marketplace.seller.views import bulk, members, orders, products, stock  # noqa: F401  (register routes)
+from marketplace.seller.views import bulk, members, orders, payments, products, stock  # noqa: F401  (routes)
 
 __all__ = ["bp"]
 
