@@ -21,20 +21,33 @@ PUSH_QUEUE = "channel.push"
 _PENDING = "channels_push_accounts"
 
 
-def _mark_dirty(variant_ids: set[int]) -> None:
+def _mark_dirty(variant_ids: set[int], *, account_id: int | None = None, forget_last: bool = False) -> None:
     if not variant_ids:
         return
     bundles = select(ChannelBundleComponent.bundle_id).where(ChannelBundleComponent.variant_id.in_(variant_ids))
-    linked = (ChannelListing.match_state.in_([MatchState.AUTO, MatchState.MANUAL]),
-              or_(ChannelListing.variant_id.in_(variant_ids), ChannelListing.bundle_id.in_(bundles)))
+    linked = [ChannelListing.match_state.in_([MatchState.AUTO, MatchState.MANUAL]),
+              or_(ChannelListing.variant_id.in_(variant_ids), ChannelListing.bundle_id.in_(bundles))]
+    if account_id is not None:
+        linked.append(ChannelListing.account_id == account_id)
     accounts = set(db.session.scalars(select(ChannelListing.account_id).join(ChannelAccount).where(
         *linked, ChannelAccount.status == AccountStatus.ACTIVE).distinct()))
     if not accounts:
         return
-    db.session.execute(update(ChannelListing).where(*linked)
-                       .values(push_requested=ChannelListing.push_requested + 1)
+    values = {"push_requested": ChannelListing.push_requested + 1}
+    if forget_last:
+        values["last_pushed_value"] = None
+    db.session.execute(update(ChannelListing).where(*linked).values(**values)
                        .execution_options(synchronize_session=False))
     enqueue_after_commit(accounts)
+
+
+def partner_moved_stock(account_id: int, variant_ids: set[int]) -> None:
+    """The partner changed its own stock figure for these variants' listings (an order there took units, a
+    cancellation there gave them back): what we last pushed no longer describes what it shows, so the listings
+    are pushed again even if the value we want equals the one we sent last. Without this, a local change that
+    happens to bring the value back to the last one pushed (a stock take, a sale here) leaves the partner's own
+    decrement or restock standing. In the caller's transaction; the push is enqueued after commit."""
+    _mark_dirty(variant_ids, account_id=account_id, forget_last=True)
 
 
 def on_stock_changed(events: list) -> None:

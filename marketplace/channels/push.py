@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, case, insert, select, update
 
 from marketplace.channels import leases
 from marketplace.channels.adapters.base import (
@@ -223,31 +223,43 @@ def _send(client, batch: list[Pending]) -> list[StockResult]:
 def _record(account_id: int, batch: list[Pending], results: list[StockResult], summary: PushSummary,
             held_back: set[int]) -> None:
     now = utcnow()
-    logs, changes = [], []
+    logs, changes, pushed = [], [], []
     for item, result in zip(batch, results, strict=True):
         logs.append({"account_id": account_id, "listing_id": item.id, "kind": SyncKind.PUSH, "value": item.value,
                      "expected": None, "ok": result.ok, "code": result.code[:64], "message": result.message[:500],
                      "created_at": now})
         if result.ok:
-            changes.append({"id": item.id, "last_pushed_value": item.value, "last_pushed_at": now,
-                            "error_code": "", "error_message": "", "error_at": None})
+            pushed.append({"b_id": item.id, "b_seen": item.seen, "b_value": item.value, "b_at": now})
             summary.pushed += 1
-        else:
-            change = {"id": item.id, "error_code": (result.code or "failed")[:64],
-                      "error_message": result.message[:500], "error_at": now}
-            if result.missing:
-                change["remote_missing"] = True
-            changes.append(change)
-            summary.failed += 1
-        if result.ok or result.missing:
-            changes[-1]["push_done"] = item.seen
+            continue
+        change = {"id": item.id, "error_code": (result.code or "failed")[:64],
+                  "error_message": result.message[:500], "error_at": now}
+        if result.missing:
+            change["remote_missing"] = True
+            change["push_done"] = item.seen
         else:
             held_back.add(item.id)
+        changes.append(change)
+        summary.failed += 1
     db.session.execute(insert(ChannelSyncLog), logs)
+    if pushed:
+        db.session.execute(_PUSHED, pushed)
     for keys in {tuple(sorted(c)) for c in changes}:  # one executemany per shape of change
         db.session.execute(update(ChannelListing), [c for c in changes if tuple(sorted(c)) == keys])
     db.session.execute(update(ChannelAccount).where(ChannelAccount.id == account_id).values(last_push_at=now))
     db.session.commit()
+
+
+# A value that went out is remembered as what the partner shows only if nothing was asked of the listing while
+# it was in flight: a request meanwhile may come from the partner moving its own figure (an order or a cancel
+# there, ``events.partner_moved_stock``), after which our record says nothing about the partner. Then the next
+# round sends whatever the value is, even one equal to this.
+_table = ChannelListing.__table__
+_PUSHED = (update(_table).where(_table.c.id == bindparam("b_id"))
+           .values(last_pushed_value=case((_table.c.push_requested == bindparam("b_seen"), bindparam("b_value")),
+                                          else_=None),
+                   last_pushed_at=bindparam("b_at"), push_done=bindparam("b_seen"), error_code="", error_message="",
+                   error_at=None))
 
 
 def request_push(listing_ids: list[int] | None = None, *, account_id: int | None = None,

@@ -11,6 +11,7 @@ from marketplace.catalog.models import Variant
 from marketplace.channels import adapters
 from marketplace.channels.adapters.base import ChannelAdapter, ChannelError, PartnerOrder
 from marketplace.channels.client import account_client
+from marketplace.channels.events import partner_moved_stock
 from marketplace.channels.models import ChannelAccount, ChannelListing
 from marketplace.extensions import db
 from marketplace.orders.models import OrderStatus
@@ -94,4 +95,10 @@ def _buyer(raw: dict) -> str:
     return str(address.get("name") or raw.get("buyer_username") or raw.get("buyer_name") or "")[:120]
 
 def import_remote(account: ChannelAccount, remote: PartnerOrder) -> ImportResult:
-    return import_partner_order(to_order_data(account, remote))
+    """Imports the order; when it is new or moved (the platform took units at order time, gave them back on a
+    cancel), its listings on this account are pushed again: the partner's figure moved by itself."""
+    data = to_order_data(account, remote)
+    result = import_partner_order(data)
+    if result.created or result.changed:
+        partner_moved_stock(account.id, {line.variant_id for line in data.lines if line.variant_id is not None})
+    return result

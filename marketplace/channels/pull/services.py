@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from marketplace.channels import adapters
 from marketplace.channels.adapters.base import ChannelError, ChannelRejected
+from marketplace.channels.events import partner_moved_stock
 from marketplace.channels.models import AccountStatus, ChannelAccount
 from marketplace.channels.pull.importer import call_partner, fetch_orders, import_remote
 from marketplace.channels.pull.models import ChannelEvent
@@ -187,9 +188,17 @@ def cancel_on_partner(order_id: int) -> str:
         call_partner(account, lambda adapter: adapter.cancel_order(partner.external_id, "OUT_OF_STOCK"))
     except ChannelRejected as error:
         if _cancelled_there(account, partner.external_id):
+            _restocked_there(account, partner)
             return "already cancelled"
         return f"refused: {error.message}"[:300]
+    _restocked_there(account, partner)
     return "cancelled"
+
+
+def _restocked_there(account: ChannelAccount, partner: PartnerOrder) -> None:
+    """The platform put the cancelled order's units back on its own figure; ours did not move (the order never
+    took stock here), so nothing else would push: the listings are pushed again, after this call."""
+    partner_moved_stock(account.id, {line.variant_id for line in partner.order.lines if line.variant_id})
 
 
 def _cancelled_there(account: ChannelAccount, external_id: str) -> bool:
