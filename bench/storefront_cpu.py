@@ -32,12 +32,17 @@ def make_app(url: str, instance: Path, cache: bool):
     os.environ.update({
         "OPOP_CONFIG": "production", "DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40,
         "STRIPE_SECRET_KEY": "sk_live_bench_unused", "STRIPE_WEBHOOK_SECRET": "whsec_bench_" + uuid.uuid4().hex,
-        "CHANNEL_CREDENTIALS_KEY": Fernet.generate_key().decode(), "LOG_LEVEL": "WARNING"})
+        "CHANNEL_CREDENTIALS_KEY": Fernet.generate_key().decode()})
+    import logging
+
     from marketplace import create_app
 
-    return create_app("production", SQLALCHEMY_DATABASE_URI=url, MEDIA_DIR=str(instance / "media"),
-                      PAGE_CACHE_ENABLED=cache, SESSION_COOKIE_SECURE=False, CACHE_TYPE="RedisCache",
-                      CACHE_REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=f"bench-{uuid.uuid4().hex}:", LOG_LEVEL="WARNING")
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=url, MEDIA_DIR=str(instance / "media"),
+                     PAGE_CACHE_ENABLED=cache, SESSION_COOKIE_SECURE=False, CACHE_TYPE="RedisCache",
+                     CACHE_REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=f"bench-{uuid.uuid4().hex}:")
+    for handler in logging.getLogger().handlers:  # production logs JSON at INFO: format every line, print none
+        handler.setStream(open(os.devnull, "w"))  # noqa: SIM115
+    return app
 
 
 def caller(app, path: str, cookie: str = ""):
