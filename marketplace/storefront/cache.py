@@ -15,9 +15,7 @@ Redis in production (shared by every worker, so a page is rendered once, not onc
 
 import hashlib
 import re
-import threading
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -28,12 +26,11 @@ from flask_babel import gettext as _
 from flask_caching import Cache
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import Connection, Engine, Integer, Select, cast, literal_column, null, select, union_all
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Integer, Select, cast, literal_column, null, select, union_all
 
 from marketplace.catalog import versions
+from marketplace.core.reads import read, read_connection
 from marketplace.core.timeutil import utcnow
-from marketplace.extensions import db
 from marketplace.inventory.queries import available_of_products_statement, available_variants_of_products
 
 page_cache = Cache()
@@ -98,7 +95,7 @@ def _fill(parts: list[str], state: "_PageState | None" = None) -> tuple[str, str
     product_ids = {int(args.split(":", 1)[0]) for name, args in zip(marks, parts[2::3], strict=True)
                    if name in _STOCK_MARKS}
     missing = sorted(product_ids - set(state.asked)) if state else sorted(product_ids)
-    fresh = available_variants_of_products(missing, _reads()) if missing else {}
+    fresh = available_variants_of_products(missing, read_connection()) if missing else {}
     if state and missing:
         if len(_PAGE_PRODUCTS) > 5000:
             _PAGE_PRODUCTS.clear()
@@ -188,39 +185,6 @@ def _respond(parts: list[str], status: int = 200, state: "_PageState | None" = N
     return response
 
 
-_held = threading.local()
-
-
-def _reads() -> Connection:
-    """The connection for the cache's own reads (versions, live stock). While the request has not started a
-    transaction: an autocommit connection held by this worker thread across requests, so a page served from cache
-    spends no pool checkout, liveness ping, BEGIN or ROLLBACK. Each statement is its own snapshot, as under READ
-    COMMITTED, so the versions-first rule still holds."""
-    bind = db.session.get_bind()
-    if not isinstance(bind, Engine) or db.session().in_transaction():
-        return db.session.connection()
-    held = getattr(_held, "connections", None)
-    if held is None:
-        held = _held.connections = weakref.WeakKeyDictionary()
-    connection = held.get(bind)
-    if connection is None or connection.closed or connection.invalidated:
-        connection = held[bind] = bind.connect().execution_options(isolation_level="AUTOCOMMIT")
-    return connection
-
-
-def _read(statement, params: dict) -> list:
-    """Runs ``statement`` on ``_reads()``; a held connection the server dropped meanwhile (restart, idle timeout)
-    is replaced once, as the pool's ping would have done."""
-    connection = _reads()
-    try:
-        return connection.execute(statement, params).all()
-    except DBAPIError as error:
-        if not error.connection_invalidated:
-            raise
-        connection.close()
-        return _reads().execute(statement, params).all()
-
-
 # (locale, full path) -> the products the page showed when last filled: their stock is read in the request's
 # first statement, beside the versions, so a cache hit costs one database round trip.
 _PAGE_PRODUCTS: dict[str, tuple[int, ...]] = {}
@@ -260,7 +224,7 @@ def _page_state(depends_on, kwargs: dict) -> _PageState:
     statement, params = depends_on(**kwargs)
     folded, width = _folded(statement)
     state = _PageState(page, None, _PAGE_PRODUCTS.get(page, ()), {})
-    for tag, *values in _read(folded, {**params, "product_ids": list(state.asked), "now": utcnow()}):
+    for tag, *values in read(folded, {**params, "product_ids": list(state.asked), "now": utcnow()}):
         if tag == 0:
             state.versions = tuple(v or 0 for v in values[:width])
         else:
