@@ -14,7 +14,7 @@ from marketplace.extensions import db as _db
 from tests.services import scratch_postgres_database
 
 pytest_plugins = ["tests.factories", "tests.stock_fixtures", "tests.browser", "tests.search.fixtures",
-                  "tests.seller_fixtures", "tests.sandbox_fixtures"]
+                  "tests.seller_fixtures", "tests.sandbox_fixtures", "tests.live"]
 
 
 def pytest_configure(config):

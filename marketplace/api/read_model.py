@@ -37,6 +37,7 @@ class CategoryRef:
     name: str
     slug: str
     parent_id: int | None
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def card_of(product: Product) -> ProductCard:
 
 
 def _category(category: Category) -> CategoryRef:
-    return CategoryRef(category.id, category.name, category.slug, category.parent_id)
+    return CategoryRef(category.id, category.name, category.slug, category.parent_id, category.name_en)
 
 
 def categories() -> list[CategoryRef]:

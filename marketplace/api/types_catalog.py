@@ -18,6 +18,7 @@ from marketplace.api.types_common import (
     media_url,
     taxed,
 )
+from marketplace.api.types_translation import CategoryTranslation, LanguageCodeEnum, category_translation
 
 
 @strawberry.type
@@ -35,6 +36,10 @@ class Category:
     @strawberry.field
     def slug(self) -> str:
         return self._ref.slug
+
+    @strawberry.field
+    def translation(self, language_code: LanguageCodeEnum) -> CategoryTranslation | None:
+        return category_translation(self._ref.id, self._ref.name_en, language_code)
 
     @strawberry.field
     def level(self, info: Info) -> int:

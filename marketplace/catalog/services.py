@@ -8,7 +8,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
-from marketplace.catalog.changes import product_changed
+from marketplace.catalog.changes import product_changed, products_changed
 from marketplace.catalog.models import (
     Category,
     Certification,
@@ -57,6 +57,33 @@ def create_category(name: str, parent: Category | None = None, name_en: str = ""
     category = Category(name=name, name_en=name_en, parent=parent, slug=unique_slug(Category, name), position=position)
     db.session.add(category)
     db.session.flush()
+    return category
+
+
+CATEGORY_NAME_MAX = 120
+
+
+def rename_category(category_id: int, name: str, name_en: str) -> Category:
+    """The OPOP team names the shared categories, in Indonesian and optionally in English (English pages show the
+    Indonesian name where there is none). The slug stays, so links and bulk files that name it keep working; the
+    flush bumps the shared catalogue version, so cached pages show the new name at once, and the products named
+    under it are re-indexed (search finds them by the new names)."""
+    category = db.session.get(Category, category_id)
+    if category is None:
+        raise NotFound(_("Kategori tidak ditemukan."))
+    name, name_en = " ".join((name or "").split()), " ".join((name_en or "").split())
+    if not name:
+        raise ValidationError(_("Nama kategori wajib diisi."), field="name")
+    for field, value in (("name", name), ("name_en", name_en)):
+        if len(value) > CATEGORY_NAME_MAX:
+            raise ValidationError(_("Nama kategori maksimal %(n)s karakter.", n=CATEGORY_NAME_MAX), field=field)
+    if (category.name, category.name_en) == (name, name_en):
+        return category
+    category.name, category.name_en = name, name_en
+    db.session.flush()
+    # Search documents carry the names of a product's category and its parent: re-index those products.
+    products_changed(db.session.scalars(select(Product.id).where(Product.category_id.in_(
+        [category.id] + [child.id for child in category.children]))).all())
     return category
 
 

@@ -12,6 +12,7 @@ from marketplace.catalog import images as catalog_images
 from marketplace.catalog import services as catalog
 from marketplace.catalog.changes import product_changed
 from marketplace.catalog.models import Category, CertificationKind, Product, ProductImage, ProductStatus, Variant
+from marketplace.catalog.names import category_name
 from marketplace.core.errors import ValidationError
 from marketplace.core.pagination import Page
 from marketplace.extensions import db
@@ -27,8 +28,9 @@ def category_options() -> list[tuple[int, str]]:
         by_parent.setdefault(category.parent_id, []).append(category)
     options = [(0, _("— Tanpa kategori —"))]
     for top in by_parent.get(None, []):
-        options.append((top.id, top.name))
-        options.extend((child.id, f"{top.name} › {child.name}") for child in by_parent.get(top.id, []))
+        options.append((top.id, category_name(top)))
+        options.extend((child.id, f"{category_name(top)} › {category_name(child)}")
+                       for child in by_parent.get(top.id, []))
     return options
 
 

@@ -186,6 +186,7 @@ class ChannelSyncLog(db.Model):
     code: Mapped[str] = mapped_column(String(64), default="")
     message: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    listing = relationship("ChannelListing", viewonly=True)  # the account's log page names each line's listing
 
 
 class ChannelDriftReport(db.Model):

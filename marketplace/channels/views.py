@@ -5,16 +5,17 @@ re-match, retry). Another koperasi's account or listing ids answer 404."""
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from marketplace.channels import queries, services
-from marketplace.channels.adapters import platforms
+from marketplace.channels.adapters import adapter_for, platforms
 from marketplace.channels.forms import AccountRuleForm, ActionForm, BundleForm, ListingRuleForm, MatchForm
 from marketplace.core.celery import enqueue
 from marketplace.core.errors import DomainError, NotFound
+from marketplace.core.headers import allow_form_targets
 from marketplace.extensions import db
 from marketplace.koperasi.models import Koperasi
 from marketplace.koperasi.roles import AREA_ROLES, can, role_label
@@ -70,11 +71,20 @@ def _done(error: DomainError | None, success: str) -> None:
         flash(error.message, "error")
 
 
+def _with_connect_buttons(html: str):
+    """A page with a (re)connect button: its POST is answered with a redirect to the partner's authorise page,
+    which the browser follows only if the page's CSP form-action names that site."""
+    pages = [adapter_for(p).authorise_url(url_for("channels.callback", platform=p, _external=True), "")
+             for p in platforms()]
+    return allow_form_targets(make_response(html), pages)
+
+
 @bp.get("/seller/<slug>/kanal/")
 @channels_view
 def accounts(membership):
-    return render_template("channels/accounts.html", accounts=services.accounts_of(membership.koperasi_id),
-                           platforms=platforms(), platform_label=services.platform_label, form=ActionForm())
+    return _with_connect_buttons(render_template(
+        "channels/accounts.html", accounts=services.accounts_of(membership.koperasi_id), platforms=platforms(),
+        platform_label=services.platform_label, form=ActionForm()))
 
 
 @bp.route("/seller/<slug>/kanal/paket", methods=["GET", "POST"])
@@ -137,10 +147,20 @@ def account(membership, account_id: int):
     state = request.args.get("status", "semua")
     form = AccountRuleForm(formdata=None, obj=found)
     form.share_kind.data = str(found.share_kind)
-    return render_template("channels/account.html", account=found, form=form, action=ActionForm(),
-                           listings=queries.listings(found.id, state), state=state,
-                           counts=queries.listing_counts(found.id), reports=queries.latest_reports(found.id),
-                           platform_label=services.platform_label)
+    return _with_connect_buttons(render_template(
+        "channels/account.html", account=found, form=form, action=ActionForm(),
+        listings=queries.listings(found.id, state), state=state, counts=queries.listing_counts(found.id),
+        reports=queries.latest_reports(found.id), platform_label=services.platform_label))
+
+
+@bp.get("/seller/<slug>/kanal/<int:account_id>/log")
+@channels_view
+def account_log(membership, account_id: int):
+    """Every listing's pushes, reads and matches of one shop, newest first: where a seller checks that a change
+    (an import, a sale) reached the partner."""
+    found = services.account_of(membership.koperasi_id, account_id)
+    return render_template("channels/log.html", account=found, log=queries.account_sync_log(found.id),
+                           waiting=queries.waiting_count(found.id), platform_label=services.platform_label)
 
 
 @bp.post("/seller/<slug>/kanal/<int:account_id>/aturan")

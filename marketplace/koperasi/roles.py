@@ -1,7 +1,7 @@
 """What each staff role of a koperasi may reach. The dashboard's views check it (``seller.access.seller_view``);
 services that act on a member's behalf outside a request (the bulk import worker) check the same table."""
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from marketplace.koperasi.models import Membership, Role
 
@@ -21,12 +21,12 @@ AREA_ROLES: dict[str, frozenset[Role]] = {
 }
 
 ROLE_LABELS = {
-    Role.OWNER: "Pemilik",
-    Role.ADMIN: "Admin",
-    Role.CATALOG: "Katalog",
-    Role.STOCK: "Stok",
-    Role.ORDERS: "Pesanan",
-    Role.FINANCE: "Keuangan",
+    Role.OWNER: _l("Pemilik"),
+    Role.ADMIN: _l("Admin"),
+    Role.CATALOG: _l("Katalog"),
+    Role.STOCK: _l("Stok"),
+    Role.ORDERS: _l("Pesanan"),
+    Role.FINANCE: _l("Keuangan"),
 }
 
 
@@ -35,4 +35,4 @@ def can(membership: Membership, area: str) -> bool:
 
 
 def role_label(role: Role) -> str:
-    return _(ROLE_LABELS[Role(role)])
+    return str(ROLE_LABELS[Role(role)])

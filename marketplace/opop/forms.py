@@ -44,3 +44,8 @@ class CohortForm(FlaskForm):
 
 class FlagshipForm(FlaskForm):
     note = TextAreaField(_l("Catatan kurasi"), validators=[Optional(), Length(max=2000)])
+
+
+class CategoryNameForm(FlaskForm):
+    name = StringField(_l("Nama (Indonesia)"))
+    name_en = StringField(_l("Nama (Inggris)"))

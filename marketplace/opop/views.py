@@ -6,13 +6,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from marketplace.catalog import queries as catalog_queries
+from marketplace.catalog import services as catalog
 from marketplace.core.errors import DomainError
 from marketplace.core.regions import REGIONS_BY_CODE
 from marketplace.extensions import db
 from marketplace.koperasi.models import VerificationStatus
 from marketplace.opop import curation, dashboard, queue, services
 from marketplace.opop.documents import document_file
-from marketplace.opop.forms import CohortForm, DecisionForm, FlagshipForm
+from marketplace.opop.forms import CategoryNameForm, CohortForm, DecisionForm, FlagshipForm
 from marketplace.opop.models import DecisionAction
 
 bp = Blueprint("opop", __name__, url_prefix="/opop")
@@ -109,6 +111,20 @@ def cohorts():
                             _("Angkatan dibuat.")):
             return redirect(url_for("opop.cohorts"))
     return render_template("opop/cohorts.html", form=form, cohorts=dashboard.stats.in_cohorts())
+
+
+@bp.get("/kategori")
+def categories():
+    return render_template("opop/categories.html", tree=catalog_queries.category_tree(), form=CategoryNameForm())
+
+
+@bp.post("/kategori/<int:category_id>")
+def rename_category(category_id: int):
+    form = CategoryNameForm()
+    if form.validate():
+        _commit_or_flash(lambda: catalog.rename_category(category_id, form.name.data, form.name_en.data),
+                         _("Nama kategori disimpan."))
+    return redirect(url_for("opop.categories") + f"#kategori-{category_id}")
 
 
 @bp.get("/unggulan")

@@ -5,11 +5,12 @@ import re
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.core.errors import NotFound, ValidationError
 from marketplace.core.locking import lock_rows
+from marketplace.core.pagination import Page
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.inventory import services as inventory
@@ -189,11 +190,14 @@ def expire_unpaid(now: datetime | None = None, limit: int = 200) -> list[str]:
     return expired
 
 
-def orders_of_buyer(user_id: int) -> list[Order]:
-    return list(db.session.scalars(
+def orders_of_buyer(user_id: int, page: int = 1, per_page: int = 20) -> Page:
+    """Newest first, a page at a time: a regular buyer's history would otherwise be one endless phone screen."""
+    total = db.session.scalar(select(func.count()).select_from(Order).where(Order.user_id == user_id)) or 0
+    items = db.session.scalars(
         select(Order).where(Order.user_id == user_id).order_by(Order.created_at.desc(), Order.id.desc())
-        .options(selectinload(Order.lines), selectinload(Order.koperasi)).limit(200)
-    ))
+        .options(selectinload(Order.lines), selectinload(Order.koperasi)).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(items=list(items), page=page, per_page=per_page, total=total)
 
 
 def order_for_buyer(user_id: int, number: str) -> Order:

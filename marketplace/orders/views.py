@@ -1,10 +1,11 @@
 """Buyer order pages (/pesanan) and the koperasi's order desk (/seller/<slug>/pesanan)."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.core.errors import DomainError
+from marketplace.core.pagination import parse_page
 from marketplace.extensions import db
 from marketplace.orders import services
 
@@ -25,7 +26,8 @@ def _apply(action, success: str, target: str):
 @bp.get("/pesanan")
 @login_required
 def index():
-    return render_template("orders/list.html", orders=services.orders_of_buyer(current_user.id))
+    page = services.orders_of_buyer(current_user.id, parse_page(request.args.get("hal")))
+    return render_template("orders/list.html", page=page)
 
 
 @bp.get("/pesanan/<number>")

@@ -41,13 +41,15 @@ class Bar:
     day: Day
 
 
-def chart_bars(series: list[Day], width: int = 600, height: int = 160, top_margin: int = 30) -> tuple[list[Bar], int]:
-    """Bar geometry for an inline SVG (no chart library, no CDN); returns the bars and the scale's top."""
-    top = max((d.revenue for d in series), default=0) or 1
+def chart_bars(series: list[Day], width: int = 600, height: int = 160) -> tuple[list[Bar], int]:
+    """Bar geometry for an inline SVG (no chart library, no CDN); returns the bars and the scale's top (0 when
+    nothing sold). The SVG only draws bars and is stretched to a fixed CSS height; its labels are HTML beside it,
+    so they keep the page's text size on a phone and on a wide desktop alike."""
+    top = max((d.revenue for d in series), default=0)
     slot = width / max(1, len(series))
     bars = []
     for i, day in enumerate(series):
-        h = round((height - top_margin) * day.revenue / top, 1)
+        h = round(height * day.revenue / (top or 1), 1)
         bars.append(Bar(x=round(i * slot + slot * 0.15, 1), y=round(height - h, 1), width=round(slot * 0.7, 1),
                         height=h, day=day))
     return bars, top

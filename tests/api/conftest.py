@@ -4,7 +4,6 @@ tokens, and the app pointed at a real localstripe for payments."""
 import pytest
 
 from marketplace.api import auth
-from tests.payments.conftest import localstripe  # noqa: F401  (the session's localstripe subprocess)
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def token_for(app):
 
 
 @pytest.fixture
-def stripe_app(app, localstripe):  # noqa: F811
+def stripe_app(app, localstripe):
     """The test app talks to the session's localstripe for as long as the test runs."""
     saved = app.config["STRIPE_API_BASE"]
     app.config["STRIPE_API_BASE"] = localstripe

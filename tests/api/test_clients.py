@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.payments.conftest import live_app  # noqa: F401  (the app over real HTTP, with localstripe)
 from tests.services import IN_CI
 
 CLIENTS = Path(__file__).resolve().parent.parent / "clients"
@@ -69,7 +68,7 @@ def _seed(app) -> dict:
         return {"slugs": [slugs[0], slugs[2]], "email": buyer.email}
 
 
-def test_saleor_clients(live_app):  # noqa: F811
+def test_saleor_clients(live_app):
     node = _node()
     _install()
     seeded = _seed(live_app)

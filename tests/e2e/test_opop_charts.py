@@ -87,3 +87,27 @@ def test_charts_render(browser, live_app, live_server, programme, viewport, tmp_
         page.screenshot(path=str(target / f"opop-dashboard-{name}.png"), full_page=True)
     finally:
         context.close()
+
+
+LABEL_SIZES = """() => [...document.querySelectorAll('svg.opop-chart text')].map(
+    t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+def test_chart_labels_read_like_text_on_a_desktop_and_a_phone(browser, live_server, programme, viewport):
+    """Charts scale with their box, so labels sized for a phone grew to body-text size on a 1280-px desktop:
+    rendered label sizes stay between 9 and 13.5 px, and a chart of a few rows or columns stays under 320 px."""
+    context = browser.new_context(viewport=viewport, locale="id-ID")
+    page = context.new_page()
+    try:
+        _login(page, live_server, programme["email"])
+        page.goto(f"{live_server}/opop/dasbor")
+        sizes = page.evaluate(LABEL_SIZES)
+        assert len(sizes) >= 20
+        assert 9 <= min(sizes) and max(sizes) <= 13.5, (min(sizes), max(sizes))
+        heights = [page.locator("svg.opop-chart").nth(i).bounding_box()["height"]
+                   for i in range(page.locator("svg.opop-chart").count())]
+        assert max(heights) <= 320, heights
+    finally:
+        context.close()

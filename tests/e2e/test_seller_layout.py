@@ -91,3 +91,35 @@ def test_every_dashboard_page_fits_a_390px_phone(live_app, live_server, dashboar
         widths = phone.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         phone.screenshot(path=str(tmp_path / (path.strip("/").replace("/", "_") + ".png")), full_page=True)
         assert widths[0] <= widths[1] == 390, f"{path} scrolls sideways: content {widths[0]} px wide"
+
+
+CHART_TEXT = """() => [...document.querySelectorAll(
+    '#penjualan svg text, #penjualan .chart-scale, #penjualan .chart-axis')]
+    .map(e => parseFloat(getComputedStyle(e).fontSize) * (e.getScreenCTM ? e.getScreenCTM().a : 1))"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+def test_the_sales_chart_keeps_text_size_labels_on_a_desktop(browser, live_server, dashboard, viewport):
+    """The 30-day sales chart was an SVG scaled to the page width: on a 1280-px desktop its date and amount
+    labels rendered at 45 px and the chart stood 380 px tall. Labels now read at the page's small-text size and
+    the chart keeps a chart's height, with its bars drawn."""
+    context = browser.new_context(viewport=viewport, locale="id-ID")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/masuk")
+        page.fill("input[name=email]", dashboard["email"])
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form.stack button")
+        page.wait_for_load_state("load")
+        page.goto(f"{live_server}/seller/{dashboard['slug']}")
+        sizes = page.evaluate(CHART_TEXT)
+        assert sizes and 10 <= min(sizes) and max(sizes) <= 14, sizes
+        chart = page.locator("#penjualan svg.chart")
+        box = chart.bounding_box()
+        assert box["width"] >= 300 and 100 <= box["height"] <= 200, box
+        drawn = [b for b in (chart.locator("rect").nth(i).bounding_box() for i in range(chart.locator("rect").count()))
+                 if b and b["height"] > 0]
+        assert drawn, "no bar drawn for the paid order"
+    finally:
+        context.close()

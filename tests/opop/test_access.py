@@ -19,7 +19,7 @@ def _team_routes(app, ids: dict) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def ids(db, make_koperasi, make_product, make_user, login, client, apply):
+def ids(db, make_koperasi, make_product, make_user, make_category, login, client, apply):
     applicant = make_user()
     login(applicant)
     apply(21)
@@ -31,8 +31,9 @@ def ids(db, make_koperasi, make_product, make_user, login, client, apply):
     document = db.session.scalar(select(ApplicationDocument).limit(1))
     koperasi = document.application.koperasi
     product = make_product()
+    category = make_category("Kategori Rahasia Uji")
     return {"koperasi_id": koperasi.id, "document_id": document.id, "product_id": product.id, "name": "koperasi",
-            "koperasi": koperasi, "product": product}
+            "category_id": category.id, "koperasi": koperasi, "product": product, "category": category}
 
 
 def test_the_walk_covers_every_team_page(app, ids):
@@ -56,6 +57,7 @@ def test_nobody_else_reaches_a_team_route(app, db, client, login, make_user, mak
         response.close()
     assert ids["koperasi"].status == VerificationStatus.SUBMITTED
     assert not ids["product"].is_flagship
+    assert ids["category"].name == "Kategori Rahasia Uji"
 
 
 def test_the_team_reaches_every_page(app, client, login, make_user, ids):

@@ -1,8 +1,8 @@
 """The buyer's journey in a real browser on a 390x844 phone, against the app over HTTP and localstripe: search,
 open a product, put two koperasi's products in the cart, pay with the test card on the payment page (which loads
 localstripe's Stripe.js under the CSP), wait for the signed webhook, see "Dikemas"; each koperasi's staff ships
-with a resi in their own browser and the buyer sees "Dikirim". Screenshots of a failing step land in
-$E2E_ARTIFACTS. (Here rather than tests/e2e: it needs localstripe's live fixtures.)"""
+with a resi in their own browser and the buyer sees "Dikirim". The `journey` fixture (tests/live.py, shared with
+the seller's and the OPOP journeys in tests/e2e) saves a screenshot of each person's page when the test fails."""
 
 import itertools
 
@@ -15,7 +15,6 @@ from marketplace.extensions import db
 from marketplace.inventory.services import set_stock
 from marketplace.koperasi import services as koperasi_services
 from marketplace.koperasi.models import Role
-from tests.browser import screenshot_on_failure
 from tests.factories import PASSWORD, verified_koperasi
 from tests.stock_fixtures import ADDRESS, warehouse_of
 
@@ -52,15 +51,6 @@ def two_shops(live_app):
     return made
 
 
-def _log_in(page, base, email):
-    page.goto(f"{base}/masuk")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button:has-text('Masuk')")
-    assert "/masuk" not in page.url, "login failed"
-
-
 def _add_from_search(page, base, name):
     page.goto(base + "/")
     page.fill("form.search input[name=q]", name.split()[0] + " " + name.split()[1])
@@ -72,52 +62,44 @@ def _add_from_search(page, base, name):
         page.click("button:has-text('+ Keranjang')")
 
 
-def test_buyer_pays_two_koperasi_then_staff_ship_and_the_buyer_sees_it(live_app, browser, two_shops):
-    base = live_app.config["PUBLIC_BASE_URL"]
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                locale="id-ID")
-    page = phone.new_page()
-    with screenshot_on_failure(page, "buyer-journey"):
-        _log_in(page, base, two_shops["buyer"])
-        for key in ("madu", "kopi"):
-            _add_from_search(page, base, two_shops[key]["name"])
-        page.goto(f"{base}/keranjang")
-        assert two_shops["madu"]["name"] in page.content() and two_shops["kopi"]["name"] in page.content()
-        page.goto(f"{base}/checkout/alamat")
-        for field in ("recipient", "phone", "district", "village", "street", "postal_code"):
-            page.fill(f"[name={field}]", ADDRESS[field])
-        page.select_option("select[name=region_code]", ADDRESS["region_code"])
-        with page.expect_navigation():
-            page.click("button:has-text('Lanjut ke pengiriman')")
-        with page.expect_navigation():
-            page.click("form[action$='/selesai'] button.btn")
-        assert "/pembayaran/" in page.url
-        page.wait_for_selector("#card-element input")  # localstripe's Stripe.js stand-in loaded under the CSP
-        # localstripe's Stripe.js has no createPaymentMethod, so the card form cannot finish there; the page's
-        # test-card button sends Stripe's pm_card_visa through the same server-side confirmation instead.
-        with page.expect_navigation():
-            page.click("button:has-text('Visa 4242')")
-        page.wait_for_selector("[data-testid=paid]", timeout=20_000)  # the signed webhook arrived
-        page.goto(f"{base}/pesanan")
-        assert page.content().count("Dikemas") >= 2
-        numbers = page.locator("a[href^='/pesanan/']").all_inner_texts()
-        assert len([n for n in numbers if n.strip()]) >= 2
+def test_buyer_pays_two_koperasi_then_staff_ship_and_the_buyer_sees_it(journey, two_shops):
+    base = journey.base
+    page = journey.page(phone=True)
+    journey.log_in(page, two_shops["buyer"])
+    for key in ("madu", "kopi"):
+        _add_from_search(page, base, two_shops[key]["name"])
+    page.goto(f"{base}/keranjang")
+    assert two_shops["madu"]["name"] in page.content() and two_shops["kopi"]["name"] in page.content()
+    page.goto(f"{base}/checkout/alamat")
+    for field in ("recipient", "phone", "district", "village", "street", "postal_code"):
+        page.fill(f"[name={field}]", ADDRESS[field])
+    page.select_option("select[name=region_code]", ADDRESS["region_code"])
+    with page.expect_navigation():
+        page.click("button:has-text('Lanjut ke pengiriman')")
+    with page.expect_navigation():
+        page.click("form[action$='/selesai'] button.btn")
+    assert "/pembayaran/" in page.url
+    page.wait_for_selector("#card-element input")  # localstripe's Stripe.js stand-in loaded under the CSP
+    # localstripe's Stripe.js has no createPaymentMethod, so the card form cannot finish there; the page's
+    # test-card button sends Stripe's pm_card_visa through the same server-side confirmation instead.
+    with page.expect_navigation():
+        page.click("button:has-text('Visa 4242')")
+    page.wait_for_selector("[data-testid=paid]", timeout=20_000)  # the signed webhook arrived
+    page.goto(f"{base}/pesanan")
+    assert page.content().count("Dikemas") >= 2
+    numbers = page.locator("a[href^='/pesanan/']").all_inner_texts()
+    assert len([n for n in numbers if n.strip()]) >= 2
 
     for key in ("madu", "kopi"):
-        staff = browser.new_context(viewport={"width": 390, "height": 844})
-        desk = staff.new_page()
-        with screenshot_on_failure(desk, f"staff-{key}"):
-            _log_in(desk, base, two_shops[key]["staff"])
-            desk.goto(f"{base}/seller/{two_shops[key]['slug']}/pesanan")
-            with desk.expect_navigation():
-                desk.locator("a[href*='/pesanan/OP']").first.click()
-            desk.fill("input[name=tracking_number]", f"JNE{key.upper()}0012345")
-            with desk.expect_navigation():
-                desk.click("button:has-text('Kirim')")
-            assert f"JNE{key.upper()}0012345" in desk.content()
-        staff.close()
+        desk = journey.page(phone=True)  # each koperasi's staff in their own browser
+        journey.log_in(desk, two_shops[key]["staff"])
+        desk.goto(f"{base}/seller/{two_shops[key]['slug']}/pesanan")
+        with desk.expect_navigation():
+            desk.locator("a[href*='/pesanan/OP']").first.click()
+        desk.fill("input[name=tracking_number]", f"JNE{key.upper()}0012345")
+        with desk.expect_navigation():
+            desk.click("button:has-text('Kirim')")
+        assert f"JNE{key.upper()}0012345" in desk.content()
 
-    with screenshot_on_failure(page, "buyer-shipped"):
-        page.goto(f"{base}/pesanan")
-        assert page.content().count("Dikirim") >= 2
-    phone.close()
+    page.goto(f"{base}/pesanan")
+    assert page.content().count("Dikirim") >= 2

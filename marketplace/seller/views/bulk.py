@@ -8,15 +8,25 @@ from marketplace.bulk.export import export_catalog
 from marketplace.bulk.models import ImportJob
 from marketplace.bulk.plan import ImportRejected
 from marketplace.bulk.tasks import import_catalog as import_catalog_task
+from marketplace.channels.expiry import platform_label
+from marketplace.channels.queries import syncing_accounts
 from marketplace.core.celery import enqueue
 from marketplace.core.lookup import owned_or_404
 from marketplace.extensions import db
+from marketplace.koperasi.roles import can
 from marketplace.seller.access import seller_view
 from marketplace.seller.blueprint import bp, form_errors_flash
 from marketplace.seller.forms import ImportForm
 
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _pushes_to(membership, summary: dict | None) -> list:
+    """The shops a finished import's stock changes go to, when the person may open their sync log."""
+    if not summary or not summary.get("stock_changed") or not can(membership, "channels"):
+        return []
+    return syncing_accounts(membership.koperasi_id)
 
 
 @bp.get("/<slug>/impor-ekspor")
@@ -63,7 +73,8 @@ def bulk_import(membership):
     db.session.commit()
     flash(_("Impor selesai: %(rows)s baris.", rows=summary["rows"]), "success")
     return render_template("seller/bulk.html", form=ImportForm(formdata=None), jobs=bulk.recent_jobs(
-        membership.koperasi_id), errors=None, summary=summary, columns=bulk.COLUMNS)
+        membership.koperasi_id), errors=None, summary=summary, columns=bulk.COLUMNS,
+        pushes_to=_pushes_to(membership, summary), platform_label=platform_label)
 
 
 @bp.get("/<slug>/impor/<int:job_id>")
@@ -72,7 +83,9 @@ def import_job(membership, job_id: int):
     job = owned_or_404(ImportJob, membership.koperasi_id, job_id)
     labels = {"pending": _("Menunggu giliran"), "validating": _("Memeriksa baris"),
               "applying": _("Menyimpan semua baris"), "failed": _("Dibatalkan"), "done": _("Selesai")}
-    return render_template("seller/import_job.html", job=job, labels=labels)
+    pushes_to = _pushes_to(membership, job.summary) if job.status.value == "done" else []
+    return render_template("seller/import_job.html", job=job, labels=labels, pushes_to=pushes_to,
+                           platform_label=platform_label)
 
 
 @bp.get("/<slug>/impor/<int:job_id>/status")
