@@ -24,9 +24,21 @@ def all_categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
 
 
+_statements: dict[str, Select] = {}
+
+
+def _statement(name: str, build) -> Select:
+    """Statements of every page render are built once per process (building one and computing its cache key cost
+    more CPU than PostgreSQL spends running these)."""
+    if name not in _statements:
+        _statements[name] = build()
+    return _statements[name]
+
+
 def category_tree() -> list[Category]:
     """Top-level categories with their children loaded, in one query."""
-    categories = db.session.scalars(select(Category).order_by(Category.position, Category.name)).all()
+    categories = db.session.scalars(_statement(
+        "categories", lambda: select(Category).order_by(Category.position, Category.name))).all()
     children: dict[int, list[Category]] = {}
     for category in categories:
         if category.parent_id:
@@ -54,9 +66,8 @@ def category_with_descendants(slug: str) -> tuple[Category, list[int]]:
 
 def region_counts() -> dict[str, int]:
     """Number of visible products per kabupaten/kota."""
-    rows = db.session.execute(
-        _visible(select(Koperasi.region_code, func.count(Product.id))).group_by(Koperasi.region_code)
-    )
+    rows = db.session.execute(_statement("region_counts", lambda: _visible(
+        select(Koperasi.region_code, func.count(Product.id))).group_by(Koperasi.region_code)))
     return {code: n for code, n in rows}
 
 

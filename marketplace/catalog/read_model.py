@@ -27,6 +27,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.core.numbers import clamp_filter
 from marketplace.core.pagination import Page
+from marketplace.core.reads import read_connection
 from marketplace.core.regions import REGIONS_BY_CODE, region_label
 from marketplace.extensions import db
 from marketplace.koperasi.models import Koperasi, Pesantren, VerificationStatus
@@ -290,7 +291,7 @@ def list_cards(filters: ListingFilters, page: int = 1, per_page: int = 24, *, co
             select(func.count()).select_from(query.with_only_columns(Product.id).subquery()),
         )
     rows_statement, count_statement = _pages[key]
-    connection = db.session.connection()
+    connection = read_connection()
     total = connection.execute(count_statement, values).scalar() if count else 0
     rows = connection.execute(rows_statement, {**values, "limit": per_page, "offset": (page - 1) * per_page}).all()
     items = [_card(r) for r in rows]
@@ -304,7 +305,7 @@ def product_cards(product_ids: Sequence[int]) -> dict[int, ProductCard]:
     if "by_ids" not in _shapes:
         query, prices = _card_query()
         _shapes["by_ids"] = (query.where(Product.id.in_(bindparam("ids", expanding=True))), prices)
-    rows = db.session.connection().execute(_shapes["by_ids"][0], {"ids": list(product_ids),
+    rows = read_connection().execute(_shapes["by_ids"][0], {"ids": list(product_ids),
                                                                    "today": date.today()}).all()
     return {r.id: _card(r) for r in rows}
 
@@ -341,7 +342,7 @@ def _detail_statements() -> tuple[Select, Select, Select, Select]:
 def product_detail(slug: str) -> ProductDetail | None:
     """The product page's data, or None when no buyer may see it (four queries)."""
     product_q, variants_q, images_q, certifications_q = _detail_statements()
-    connection = db.session.connection()
+    connection = read_connection()
     row = connection.execute(product_q, {"slug": slug}).first()
     if row is None:
         return None

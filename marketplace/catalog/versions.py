@@ -10,7 +10,7 @@ look it up live, so a checkout's stock hold or a quantity change invalidates no 
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, and_, bindparam, event, or_, select
+from sqlalchemy import Connection, Select, and_, bindparam, event, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -135,6 +135,25 @@ def current(keys: Iterable[tuple[str, int]], connection: Connection | None = Non
     return tuple(found.get(key, 0) for key in keys)
 
 
+def row_statement(keys: Iterable[tuple[str, int]]) -> Select:
+    """One row holding the versions of ``keys`` in order (0 for a key never bumped), for callers that fold the
+    version read into a larger first statement (the page cache reads live stock in the same round trip)."""
+    keys = tuple(keys)
+
+    def build():
+        table = CatalogueVersion.__table__
+        return select(*(func.coalesce(select(table.c.version).where(table.c.kind == kind, table.c.ref_id == ref)
+                                      .scalar_subquery(), 0).label(f"v{i}") for i, (kind, ref) in enumerate(keys)))
+
+    return _statement(("row", keys), build)
+
+
+def product_page_statement() -> Select:
+    """Bound by ``slug``: (product id, koperasi id, product, koperasi and shared versions), or no row when no buyer
+    may see the product. Version columns are NULL for a key never bumped."""
+    return _statement("product_page", _product_page_statement)
+
+
 def _product_page_statement():
     product_v, koperasi_v, all_v = (aliased(CatalogueVersion, name=f"v_{kind}")
                                     for kind in ("product", "koperasi", "all"))
@@ -152,7 +171,7 @@ def _product_page_statement():
 def product_page_versions(slug: str, connection: Connection | None = None) -> tuple[int, ...] | None:
     """What a product page depends on (the product, its koperasi and its other products, shared rows), read in one
     query; None when no buyer may see the product (the page is then rendered, as a 404)."""
-    statement = _statement("product_page", _product_page_statement)
+    statement = product_page_statement()
     row = (connection or db.session.connection()).execute(statement, {"slug": slug}).first()
     if row is None:
         return None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.catalog.models import Product, ProductStatus, Variant
@@ -219,5 +219,12 @@ def summarise(cart: Cart, with_availability: bool = True) -> CartSummary:
 
 
 def cart_item_count(user_id: int | None, token: str | None) -> int:
-    cart = find_cart(user_id, token)
-    return cart.item_count if cart else 0
+    """Units in the open cart (the top bar's badge, on every page): one aggregate query, no cart objects."""
+    if user_id:
+        cart = select(Cart.id).where(Cart.completed_at.is_(None), Cart.user_id == user_id).order_by(Cart.id.desc())
+    elif token:
+        cart = select(Cart.id).where(Cart.completed_at.is_(None), Cart.token == token, Cart.user_id.is_(None))
+    else:
+        return 0
+    return db.session.scalar(select(func.coalesce(func.sum(CartLine.quantity), 0))
+                             .where(CartLine.cart_id == cart.limit(1).scalar_subquery())) or 0

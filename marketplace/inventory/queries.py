@@ -98,19 +98,26 @@ def on_hand_by_warehouse(koperasi_id: int, warehouse_ids: list[int] | None = Non
 _by_products = None
 
 
-def available_variants_of_products(product_ids: list[int], connection: Connection | None = None
-                                   ) -> dict[int, dict[int, int]]:
-    """Units a buyer can still buy, per product then per active variant that has stock: one query, for pages that
-    splice live stock into a cached body on every response (so the statement is built once, ``now`` bound)."""
+def available_of_products_statement() -> Select:
+    """``product_id``, ``variant_id``, ``available`` for the products bound as ``product_ids`` (expanding) at
+    ``now``: built once per process, so a page cache can run it on every response or fold it into its first
+    statement."""
     global _by_products
-    if not product_ids:
-        return {}
     if _by_products is None:
         free = availability(Variant.product_id.in_(bindparam("product_ids", expanding=True)), bindparam("now"))
         _by_products = select(free.c.product_id, free.c.variant_id, free.c.available)
+    return _by_products
+
+
+def available_variants_of_products(product_ids: list[int], connection: Connection | None = None
+                                   ) -> dict[int, dict[int, int]]:
+    """Units a buyer can still buy, per product then per active variant that has stock: one query, for pages that
+    splice live stock into a cached body on every response."""
+    if not product_ids:
+        return {}
     result: dict[int, dict[int, int]] = {}
     for product_id, variant_id, available in (connection or db.session.connection()).execute(
-            _by_products, {"product_ids": list(product_ids), "now": utcnow()}):
+            available_of_products_statement(), {"product_ids": list(product_ids), "now": utcnow()}):
         result.setdefault(product_id, {})[variant_id] = int(available)
     return result
 

@@ -17,6 +17,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import Response, current_app, g, make_response, render_template, request, session
@@ -25,11 +26,12 @@ from flask_babel import gettext as _
 from flask_caching import Cache
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Integer, Select, cast, literal_column, null, select, union_all
 
 from marketplace.catalog import versions
-from marketplace.extensions import db
-from marketplace.inventory.queries import available_variants_of_products
+from marketplace.core.reads import read, read_connection
+from marketplace.core.timeutil import utcnow
+from marketplace.inventory.queries import available_of_products_statement, available_variants_of_products
 
 page_cache = Cache()
 _MARK = re.compile(r"<!--opop:([a-z]+):?([0-9:]*)-->")
@@ -85,12 +87,20 @@ def _render(view, args, kwargs) -> Response:
         g.page_markers = False
 
 
-def _fill(parts: list[str]) -> tuple[str, str]:
-    """The body for this visitor, and an ETag over everything but the per-response form token."""
+def _fill(parts: list[str], state: "_PageState | None" = None) -> tuple[str, str]:
+    """The body for this visitor, and an ETag over everything but the per-response form token. ``stock`` is what
+    the request's first statement already read for the products this page showed last time (``_PAGE_PRODUCTS``);
+    only products missing from that guess cost another query."""
     marks = parts[1::3]
     product_ids = {int(args.split(":", 1)[0]) for name, args in zip(marks, parts[2::3], strict=True)
                    if name in _STOCK_MARKS}
-    live = _LiveParts(available_variants_of_products(sorted(product_ids), _reads()) if product_ids else {})
+    missing = sorted(product_ids - set(state.asked)) if state else sorted(product_ids)
+    fresh = available_variants_of_products(missing, read_connection()) if missing else {}
+    if state and missing:
+        if len(_PAGE_PRODUCTS) > 5000:
+            _PAGE_PRODUCTS.clear()
+        _PAGE_PRODUCTS[state.page] = tuple(sorted(product_ids))
+    live = _LiveParts({**(state.stock if state else {}), **fresh})
     out: list[str] = []
     digest = hashlib.blake2b(str(int(time.time() // ETAG_WINDOW)).encode(), digest_size=16)
     for index in range(0, len(parts), 3):
@@ -163,8 +173,8 @@ class _LiveParts:
         return ""
 
 
-def _respond(parts: list[str], status: int = 200) -> Response:
-    body, etag = _fill(parts)
+def _respond(parts: list[str], status: int = 200, state: "_PageState | None" = None) -> Response:
+    body, etag = _fill(parts, state)
     if status == 200 and request.if_none_match.contains_weak(etag):
         response = Response(status=304)
     else:
@@ -175,57 +185,85 @@ def _respond(parts: list[str], status: int = 200) -> Response:
     return response
 
 
-def _reads() -> Connection:
-    """The connection for the cache's own reads (versions, live stock). While the request has not started a
-    transaction, an autocommit connection: each statement is its own snapshot, as under READ COMMITTED, so the
-    versions-first rule still holds, and a page served from cache spends no BEGIN/ROLLBACK round trips."""
-    connection = g.get("page_reads")
-    if connection is not None:
-        return connection
-    bind = db.session.get_bind()
-    if not isinstance(bind, Engine) or db.session().in_transaction():
-        return db.session.connection()
-    g.page_reads = bind.connect().execution_options(isolation_level="AUTOCOMMIT")
-    return g.page_reads
+# (locale, full path) -> the products the page showed when last filled: their stock is read in the request's
+# first statement, beside the versions, so a cache hit costs one database round trip.
+_PAGE_PRODUCTS: dict[str, tuple[int, ...]] = {}
+_FOLDED: dict[int, tuple[Select, Select, int]] = {}
 
 
-def _close_reads(_error=None) -> None:
-    connection = g.pop("page_reads", None)
-    if connection is not None:
-        connection.close()
+def _folded(statement: Select) -> tuple[Select, int]:
+    """``statement`` (one row of versions, or none) and the live-stock statement as one UNION ALL: a tag column
+    (0 versions, 1 stock) then the values, padded with NULLs to the wider of the two."""
+    found = _FOLDED.get(id(statement))
+    if found is None:
+        stock = available_of_products_statement()
+        width = max(len(statement.selected_columns), len(stock.selected_columns))
+
+        def padded(tag: int, query: Select) -> Select:
+            columns = list(query.subquery().c)
+            return select(literal_column(str(tag)).label("tag"), *columns,
+                          *(cast(null(), Integer) for _ in range(width - len(columns))))
+
+        found = _FOLDED[id(statement)] = (statement, union_all(padded(0, statement), padded(1, stock)),
+                                          len(statement.selected_columns))
+    return found[1], found[2]
 
 
-def listing_versions(**_view_args) -> tuple[int, ...]:
-    return versions.current([versions.ALL, versions.LISTING], _reads())
+@dataclass(slots=True)
+class _PageState:
+    page: str  # locale and full path
+    versions: tuple[int, ...] | None  # None: not cached (e.g. a product no buyer may see: rendered as a 404)
+    asked: tuple[int, ...]  # the products whose stock was read ...
+    stock: dict[int, dict[int, int]]  # ... and what it was: product -> variant -> units (absent: none)
 
 
-def product_versions(slug: str, **_view_args) -> tuple[int, ...] | None:
-    return versions.product_page_versions(slug, _reads())
+def _page_state(depends_on, kwargs: dict) -> _PageState:
+    """The page's versions and the live stock of the products it showed last time, in one statement: the request's
+    first, so the versions-first rule holds."""
+    page = f"{get_locale()}:{request.full_path}"
+    statement, params = depends_on(**kwargs)
+    folded, width = _folded(statement)
+    state = _PageState(page, None, _PAGE_PRODUCTS.get(page, ()), {})
+    for tag, *values in read(folded, {**params, "product_ids": list(state.asked), "now": utcnow()}):
+        if tag == 0:
+            state.versions = tuple(v or 0 for v in values[:width])
+        else:
+            state.stock.setdefault(values[0], {})[values[1]] = int(values[2])
+    return state
 
 
-def cached_page(depends_on: Callable[..., tuple[int, ...] | None] = listing_versions):
-    """Serves the view's body from the cache under the versions ``depends_on`` reads (None: do not cache)."""
+def listing_versions(**_view_args) -> tuple[Select, dict]:
+    return versions.row_statement((versions.ALL, versions.LISTING)), {}
+
+
+def product_versions(slug: str, **_view_args) -> tuple[Select, dict]:
+    return versions.product_page_statement(), {"slug": slug}
+
+
+def cached_page(depends_on: Callable[..., tuple[Select, dict]] = listing_versions):
+    """Serves the view's body from the cache under the versions ``depends_on``'s statement reads (no row: do not
+    cache)."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            key = None
+            key = live = None
             if _cacheable():
-                found = depends_on(**kwargs)
-                if found is not None:
-                    key = f"page:{get_locale()}:{request.full_path}:{'.'.join(map(str, found))}"
+                live = _page_state(depends_on, kwargs)
+                if live.versions is not None:
+                    key = f"page:{live.page}:{'.'.join(map(str, live.versions))}"
                     parts = page_cache.get(key)
                     if parts is not None:
-                        return _respond(parts)
+                        return _respond(parts, state=live)
             response = _render(view, args, kwargs)
             if response.status_code != 200 or response.mimetype != "text/html":
                 if response.status_code >= 400:
-                    return _respond(_MARK.split(response.get_data(as_text=True)), response.status_code)
+                    return _respond(_MARK.split(response.get_data(as_text=True)), response.status_code, live)
                 return response
             parts = _MARK.split(response.get_data(as_text=True))
             if key is not None:
                 page_cache.set(key, parts)
-            return _respond(parts)
+            return _respond(parts, state=live)
 
         return wrapper
 
@@ -234,7 +272,6 @@ def cached_page(depends_on: Callable[..., tuple[int, ...] | None] = listing_vers
 
 def init_page_cache(app) -> None:
     page_cache.init_app(app)
-    app.teardown_appcontext(_close_reads)
     app.jinja_env.globals.update(csrf_token=csrf_token_for_templates, stock_note=stock_note, buy_state=buy_state,
                                  card_stock=card_stock, variant_state=variant_state)
     # Flask-WTF also injects csrf_token through a context processor; this later one takes precedence.

@@ -37,7 +37,7 @@ def all_products():
     filters = ListingFilters.from_args(request.args)
     page = read_model.list_cards(filters, parse_page(request.args.get("hal")), _per_page())
     return render_template("storefront/listing.html", page=page, filters=filters, category=None,
-                           categories=queries.category_tree(), filter_regions=_filter_regions())
+                           filter_regions=_filter_regions())
 
 
 @bp.get("/kategori/<slug>")
@@ -48,7 +48,7 @@ def category(slug: str):
     filters.category_ids = ids
     page = read_model.list_cards(filters, parse_page(request.args.get("hal")), _per_page())
     return render_template("storefront/listing.html", page=page, filters=filters, category=category,
-                           categories=queries.category_tree(), filter_regions=_filter_regions())
+                           filter_regions=_filter_regions())
 
 
 @bp.get("/produk/<slug>")
