@@ -1,7 +1,7 @@
 """cash on delivery and manual bank transfer: koperasi payment settings, transfer proofs, order.cash_on_delivery
 
 Revision ID: 1150
-Revises: 1050
+Revises: 1100
 Create Date: 2026-12-04 18:55:00
 
 """
